@@ -1,0 +1,176 @@
+"""Checkers for the notebooks' exercises: one ``check_*`` function per exercise.
+
+Each checker prints one line of feedback (and returns nothing, so a notebook cell that ends
+with the call shows just that line):
+
+* ``○ Not attempted yet`` for the untouched stub (it returns ``None``/``...`` or raises
+  ``NotImplementedError``);
+* ``✗ Not yet`` with what was wrong and a hint, for a wrong answer;
+* ``✓ Correct`` for a right one.
+
+``must_pass=True`` (used for the worked solutions, so CI checks them) raises
+``AssertionError`` for anything but a correct answer.
+"""
+
+import numpy as np
+
+__all__ = ["check_relu", "check_relu_from_abs", "check_abs_formula_breaks_at"]
+
+_NOT_ATTEMPTED = object()
+
+
+def _verdict(ok, message, must_pass):
+    if ok is _NOT_ATTEMPTED:
+        text = f"○ Not attempted yet: {message}"
+    elif ok:
+        text = f"✓ Correct: {message}"
+    else:
+        text = f"✗ Not yet: {message}"
+    if must_pass and ok is not True:
+        raise AssertionError(text)
+    print(text)
+
+
+def _is_stub(value):
+    return value is None or value is Ellipsis
+
+
+def _check_function(fn, name, cases, success, must_pass):
+    """Run ``fn`` on each ``(input, expected, hint)`` case; the first mismatch gives its hint.
+
+    A match means the same shape, the same dtype and the same values (NaN matching NaN).
+    """
+    if not callable(fn):
+        return _verdict(False, f"{name} should be a function; got {type(fn).__name__}.", must_pass)
+    for x, expected, hint in cases:
+        try:
+            got = fn(x.copy())
+        except NotImplementedError:
+            got = None
+        except Exception as err:  # a learner's bug: report it as feedback, not a traceback
+            return _verdict(
+                False, f"{name}({x!r}) raised {type(err).__name__}: {err}. {hint}", must_pass
+            )
+        if _is_stub(got):
+            return _verdict(
+                _NOT_ATTEMPTED, f"fill in {name} above, then run this cell again.", must_pass
+            )
+        got_arr = np.asarray(got)
+        same = (
+            got_arr.shape == expected.shape
+            and got_arr.dtype == expected.dtype
+            and np.array_equal(got_arr, expected, equal_nan=expected.dtype.kind == "f")
+        )
+        if not same:
+            return _verdict(
+                False,
+                f"{name}({x!r}) returned {got_arr!r}, expected {expected!r}. Hint: {hint}",
+                must_pass,
+            )
+    return _verdict(True, success, must_pass)
+
+
+_F = np.float64
+
+
+def check_relu(fn, must_pass=False):
+    """Notebook 01, exercise 1: a NumPy ``relu`` that agrees with ``torch.relu`` everywhere."""
+    cases = [
+        (
+            np.array([-2.0, -0.5, 0.5, 3.0]),
+            np.array([0.0, 0.0, 0.5, 3.0]),
+            "ReLU is 0 for negative inputs and x itself for positive inputs.",
+        ),
+        (np.array([0.0]), np.array([0.0]), "relu(0) is 0."),
+        (
+            np.array([np.nan, -1.0]),
+            np.array([np.nan, 0.0]),
+            "NaN must stay NaN. `x > 0` is False for NaN, so np.where(x > 0, x, 0) turns NaN "
+            "into 0; ask `x < 0` instead.",
+        ),
+        (
+            np.array([np.inf, -np.inf]),
+            np.array([np.inf, 0.0]),
+            "relu(-inf) is 0. Multiplying by a mask, x * (x > 0), gives -inf * 0 = NaN.",
+        ),
+        (
+            np.array([-1.5, 2.5], dtype=np.float32),
+            np.array([0.0, 2.5], dtype=np.float32),
+            "float32 should stay float32: avoid mixing in float64 constants.",
+        ),
+        (
+            np.array([-3, 0, 4]),
+            np.array([0, 0, 4]),
+            "Integers should stay integers: compare and replace with an integer 0, not 0.0 "
+            "(np.maximum(x, 0.0) returns floats).",
+        ),
+        (
+            np.zeros((2, 0)),
+            np.zeros((2, 0)),
+            "An empty array gives an empty array of the same shape.",
+        ),
+        (
+            np.array([[-1.0, 2.0], [3.0, -4.0]]),
+            np.array([[0.0, 2.0], [3.0, 0.0]]),
+            "The output has the shape of the input.",
+        ),
+    ]
+    return _check_function(
+        fn, "my_relu", cases, "your ReLU agrees with torch.relu on every edge case.", must_pass
+    )
+
+
+def check_relu_from_abs(fn, must_pass=False):
+    """Notebook 01, exercise 2: ReLU built from ``abs`` and arithmetic only."""
+    x = np.array([-3.0, -1.0, -0.25, 0.0, 0.25, 1.0, 3.0])
+    cases = [
+        (
+            x,
+            np.maximum(x, 0.0),
+            "Add x and |x|: for x > 0 that is 2x, for x < 0 it is 0. Then halve it.",
+        ),
+        (np.array([np.nan]), np.array([np.nan]), "NaN in should give NaN out."),
+    ]
+    return _check_function(
+        fn,
+        "relu_from_abs",
+        cases,
+        "(x + |x|) / 2 equals max(0, x) on ordinary numbers (exercise 3 finds where it does not).",
+        must_pass,
+    )
+
+
+def check_abs_formula_breaks_at(value, must_pass=False):
+    """Notebook 01, exercise 3: a float64 input where (x + |x|) / 2 differs from ReLU."""
+    if _is_stub(value):
+        return _verdict(
+            _NOT_ATTEMPTED, "set `breaks_at` to a float, then run this cell again.", must_pass
+        )
+    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
+        return _verdict(
+            False, f"breaks_at should be a number; got {type(value).__name__}.", must_pass
+        )
+    x = np.float64(value)
+    with np.errstate(over="ignore", invalid="ignore"):
+        doubled = x + np.abs(x)
+        by_abs = doubled / 2
+    reference = np.float64(0.0) if x < 0 else x
+    if not np.array_equal(by_abs, reference, equal_nan=True):
+        why = (
+            "(-inf + inf) / 2 is NaN"
+            if x == -np.inf
+            else f"x + |x| overflows to {float(doubled)!r}, and halving it cannot bring it back"
+        )
+        return _verdict(
+            True, f"at x = {value!r}, {why}, but relu(x) is {float(reference)!r}.", must_pass
+        )
+    if np.isnan(x):
+        hint = "NaN goes in and NaN comes out, both ways. Try an infinity."
+    elif x == np.inf:
+        hint = "(inf + inf) / 2 is inf, and relu(inf) is inf: they agree. Try the other infinity."
+    else:
+        hint = (
+            "for ordinary numbers both agree. Think about what x + |x| does to an infinity, "
+            "or to a number close to the largest float64 (about 1.8e308)."
+        )
+    return _verdict(False, f"at x = {value!r} the two agree. Hint: {hint}", must_pass)

@@ -1,0 +1,49 @@
+"""What every notebook calls once at the top: seeds, threads, plot style, device."""
+
+import os
+import random
+
+import numpy as np
+import torch
+
+from .plotting import use_course_style
+
+__all__ = ["setup_notebook", "get_device"]
+
+DEVICE_VARIABLE = "RELU_LIB_DEVICE"
+
+
+def get_device():
+    """The device experiments run on: CUDA when present, else the CPU.
+
+    Setting the environment variable ``RELU_LIB_DEVICE`` (``cpu`` or ``cuda``) overrides the
+    choice; ``make test`` and ``make execute`` set it to ``cpu`` because the outputs stored in
+    the notebooks are CPU outputs.
+    """
+    requested = os.environ.get(DEVICE_VARIABLE, "").strip().lower()
+    if requested not in ("", "cpu", "cuda"):
+        raise ValueError(f"{DEVICE_VARIABLE} must be 'cpu' or 'cuda'; got {requested!r}")
+    if requested == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"{DEVICE_VARIABLE}=cuda, but torch sees no CUDA device")
+    if requested:
+        return torch.device(requested)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def setup_notebook(seed=0, threads=1):
+    """Seed ``random``, NumPy and torch, fix torch's CPU thread count, apply the plot style.
+
+    A fixed thread count matters for reproducibility: how a sum is split across threads
+    changes its last bits, so printed numbers would depend on the machine's cores.
+    Returns the device to run on (see :func:`get_device`).
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int; got {seed!r}")
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"threads must be a positive int; got {threads!r}")
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    use_course_style()
+    return get_device()

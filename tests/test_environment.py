@@ -1,0 +1,72 @@
+"""One list of pins (requirements.txt), read by pip, conda/Binder and the packaging."""
+
+import pathlib
+import re
+import tomllib
+
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+NEEDED = {
+    "torch",
+    "numpy",
+    "matplotlib",
+    "scikit-learn",
+    "jupyterlab",
+    "ipykernel",
+    "nbclient",
+    "nbval",
+    "pytest",
+    "ruff",
+}
+
+
+def pins():
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    reqs = [line.split("#")[0].strip() for line in lines]
+    return dict(
+        re.fullmatch(r"([A-Za-z0-9_.-]+)==([0-9][0-9A-Za-z.+]*)", r).groups() for r in reqs if r
+    )
+
+
+def test_every_dependency_is_pinned_exactly():
+    lines = [r.split("#")[0].strip() for r in (ROOT / "requirements.txt").read_text().splitlines()]
+    assert all("==" in r for r in lines if r), "every requirement is pinned with =="
+    assert NEEDED <= set(pins())
+
+
+def test_torch_is_pinned_to_the_cpu_friendly_release():
+    assert pins()["torch"] == "2.13.0"
+
+
+def test_environment_yml_uses_python_311_and_the_same_pins():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    deps = env["dependencies"]
+    assert "python=3.11" in deps and "pip" in deps
+    pip_section = next(d["pip"] for d in deps if isinstance(d, dict))
+    assert pip_section == ["-r requirements.txt", "-e ."]
+    assert env["name"] and env["channels"]
+
+
+def test_packaging_reads_the_same_pins():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["project"]["dynamic"] == ["dependencies"]
+    assert project["tool"]["setuptools"]["dynamic"]["dependencies"]["file"] == ["requirements.txt"]
+    assert project["project"]["requires-python"] == ">=3.11"
+
+
+def test_the_installed_packages_are_the_pinned_ones():
+    from importlib.metadata import version
+
+    for name, pinned in pins().items():
+        assert version(name).split("+")[0] == pinned, name
+
+
+def test_makefile_installs_from_requirements_and_ci_runs_the_readme_command():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "-r requirements.txt" in makefile
+    assert "$(STAMP): requirements.txt pyproject.toml" in makefile
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "set -euo pipefail" in ci and ci.strip().endswith("make test")
+    readme = (ROOT / "README.md").read_text()
+    assert "make lab" in readme and "make test" in readme

@@ -1,0 +1,119 @@
+"""The stored notebooks are clean: what a learner reads and what nbval compares against.
+
+Each notebook was executed top to bottom in a clean kernel, stores no error, warning,
+memory address or machine path, follows the lesson skeleton, and checks its worked solutions.
+"""
+
+import json
+import pathlib
+import re
+
+import nbformat
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+IDS = [nb.stem for nb in NOTEBOOKS]
+
+ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
+MACHINE_PATH = re.compile(r"/(root|home|tmp|usr|opt|Users|work)/|site-packages|[A-Z]:\\")
+WARNING = re.compile(r"\b\w*(?:Warning|Error|Traceback)\b")
+# Ours: the text a checker or a claim prints is allowed to name the exception it reports.
+ALLOWED_WARNING_TEXT = re.compile(r"TypeError|ValueError|RuntimeError|AssertionError")
+
+
+def load(path):
+    return nbformat.read(path, as_version=4)
+
+
+def code_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def output_text(output):
+    if "text" in output:
+        return output["text"]
+    return "".join(v for k, v in output.get("data", {}).items() if k.startswith("text/"))
+
+
+def test_the_notebooks_are_numbered_one_to_n():
+    numbers = [int(nb.name[:2]) for nb in NOTEBOOKS]
+    assert numbers == list(range(1, len(numbers) + 1)) and numbers
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_valid_format_and_python3_kernel(path):
+    nb = load(path)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3"
+    assert nb.metadata.kernelspec.language == "python"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_executed_in_order_from_a_clean_kernel(path):
+    counts = [c.execution_count for c in code_cells(load(path))]
+    assert counts == list(range(1, len(counts) + 1)), "run `make execute` and commit"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_empty_cells_and_no_per_cell_timestamps(path):
+    nb = load(path)
+    for cell in nb.cells:
+        assert cell.source.strip(), "empty cell"
+        assert "execution" not in cell.metadata, "per-cell timestamps: refresh with `make execute`"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_errors_stderr_warnings_addresses_or_paths_in_outputs(path):
+    for i, cell in enumerate(code_cells(load(path))):
+        for output in cell.outputs:
+            where = f"code cell {i + 1}"
+            assert output.output_type != "error", f"{where} stored an error"
+            assert output.get("name") != "stderr", f"{where} wrote to stderr"
+            text = output_text(output)
+            assert not ADDRESS.search(text), f"{where} shows a memory address"
+            assert not MACHINE_PATH.search(text), f"{where} shows a machine path"
+            for word in WARNING.findall(text):
+                assert ALLOWED_WARNING_TEXT.fullmatch(word), f"{where} shows a {word}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_the_first_code_cell_sets_up_relu_lib(path):
+    first = code_cells(load(path))[0].source
+    assert "import relu_lib as rl" in first and "rl.setup_notebook(" in first
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_the_lesson_skeleton(path):
+    nb = load(path)
+    title = nb.cells[0]
+    assert title.cell_type == "markdown" and title.source.startswith(f"# {path.name[:2]} ")
+    assert re.search(r"[\u4e00-\u9fff]", title.source), "the article's heading in Chinese"
+    assert "What you will learn" in title.source
+    headings = [c.source.splitlines()[0] for c in nb.cells if c.cell_type == "markdown"]
+    assert "## Takeaways" in headings and "## Exercises" in headings
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_exercise_has_a_hidden_solution_that_must_pass(path):
+    cells = code_cells(load(path))
+    stubs = [c for c in cells if re.search(r"rl\.check_\w+\((?![^)]*must_pass)", c.source)]
+    solutions = [c for c in cells if "must_pass=True" in c.source]
+    assert stubs and len(stubs) == len(solutions)
+    for cell in solutions:
+        assert cell.metadata.get("jupyter", {}).get("source_hidden"), "solution not hidden"
+        assert cell.outputs and output_text(cell.outputs[0]).startswith("✓ Correct")
+    for cell in stubs:
+        assert output_text(cell.outputs[0]).startswith("○ Not attempted yet")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_outputs_are_stored_as_huge_blobs(path):
+    assert path.stat().st_size < 1_500_000, "shrink the figures (dpi, size, number)"
+    json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_the_readme_maps_every_notebook():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for nb in NOTEBOOKS:
+        assert f"notebooks/{nb.name}" in readme, f"README's notebook map lacks {nb.name}"

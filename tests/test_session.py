@@ -1,0 +1,48 @@
+import random
+
+import matplotlib as mpl
+import numpy as np
+import pytest
+import torch
+
+import relu_lib as rl
+
+
+def draw():
+    return random.random(), np.random.rand(), torch.rand(1).item()
+
+
+def test_the_same_seed_gives_the_same_draws():
+    rl.setup_notebook(seed=3)
+    first = draw()
+    rl.setup_notebook(seed=3)
+    assert draw() == first
+    rl.setup_notebook(seed=4)
+    assert draw() != first
+
+
+def test_setup_fixes_threads_and_style():
+    rl.setup_notebook(threads=1)
+    assert torch.get_num_threads() == 1
+    assert mpl.rcParams["figure.facecolor"] == "white"
+    assert tuple(mpl.rcParams["figure.figsize"]) == rl.plotting.FIGSIZE
+
+
+@pytest.mark.parametrize("kwargs", [{"seed": -1}, {"seed": 1.5}, {"threads": 0}, {"seed": True}])
+def test_bad_setup_arguments_are_value_errors(kwargs):
+    with pytest.raises(ValueError, match=next(iter(kwargs))):
+        rl.setup_notebook(**kwargs)
+
+
+def test_the_device_can_be_forced_to_cpu(monkeypatch):
+    monkeypatch.setenv("RELU_LIB_DEVICE", "cpu")
+    assert rl.get_device() == torch.device("cpu")
+    monkeypatch.setenv("RELU_LIB_DEVICE", "tpu")
+    with pytest.raises(ValueError, match="RELU_LIB_DEVICE"):
+        rl.get_device()
+
+
+def test_the_device_defaults_to_cuda_only_when_present(monkeypatch):
+    monkeypatch.delenv("RELU_LIB_DEVICE", raising=False)
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert rl.get_device().type == expected
