@@ -1,0 +1,117 @@
+r"""What the notebooks measure inside a network: gradients per layer, zeros per activation layer.
+
+All probes run the model without changing it: no parameter, no ``.grad`` and no train/eval
+mode is left different from how it was found.
+"""
+
+import contextlib
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .nets import ACTIVATIONS, linear_layers
+
+__all__ = ["layer_grad_norms", "activations", "dead_unit_fraction", "sparsity"]
+
+
+def _activation_types():
+    return tuple({type(factory(1)) for factory in ACTIVATIONS.values()} - {nn.Identity})
+
+
+def _check_input(x):
+    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
+        raise TypeError(
+            f"x must be a floating-point torch.Tensor; got {type(x).__name__}"
+            + (f" of dtype {x.dtype}" if isinstance(x, torch.Tensor) else "")
+        )
+    if x.dim() != 2 or x.shape[0] == 0:
+        raise ValueError(
+            f"x must be a non-empty batch of shape (rows, features); got {tuple(x.shape)}"
+        )
+
+
+def loss_for(outputs, y=None):
+    """Cross-entropy for integer labels ``y``; without labels, the mean of the squared outputs."""
+    if y is None:
+        return outputs.pow(2).mean()
+    if not isinstance(y, torch.Tensor) or y.dtype not in (torch.int64, torch.int32):
+        raise TypeError(
+            f"y must be a tensor of integer class labels; got "
+            f"{getattr(y, 'dtype', type(y).__name__)}"
+        )
+    return F.cross_entropy(outputs, y.long())
+
+
+def layer_grad_norms(model, x, y=None):
+    r"""One number per ``nn.Linear`` layer, in order: :math:`\lVert \partial L/\partial W_l\rVert_2`
+    (Frobenius norm of the weight gradient), for the loss of :func:`loss_for`.
+
+    Gradients are taken with ``torch.autograd.grad``, so the parameters' ``.grad`` are left
+    exactly as they were.
+    """
+    _check_input(x)
+    weights = [lin.weight for lin in linear_layers(model)]
+    if not weights:
+        raise ValueError("model has no nn.Linear layer")
+    grads = torch.autograd.grad(loss_for(model(x), y), weights)
+    return [g.norm().item() for g in grads]
+
+
+@contextlib.contextmanager
+def _eval_mode(model):
+    was_training = [m.training for m in model.modules()]
+    model.eval()
+    try:
+        yield
+    finally:
+        for m, mode in zip(model.modules(), was_training, strict=True):
+            m.training = mode
+
+
+@torch.no_grad()
+def activations(model, x):
+    """The output of every activation layer of ``model`` on ``x`` (eval mode), in order.
+
+    For a :class:`StackedMLP` each output has shape ``(models, rows, units)``."""
+    _check_input(x)
+    outputs = []
+    hooks = [
+        m.register_forward_hook(lambda mod, inp, out: outputs.append(out.detach()))
+        for m in model.modules()
+        if isinstance(m, _activation_types())
+    ]
+    if not hooks:
+        raise ValueError("model has no activation layer")
+    try:
+        with _eval_mode(model):
+            model(x)
+    finally:
+        for h in hooks:
+            h.remove()
+    return outputs
+
+
+def _per_layer(values):
+    """Floats for a plain model; an array of shape (models, layers) for a StackedMLP."""
+    if values[0].dim() == 0:
+        return [v.item() for v in values]
+    return torch.stack(values, dim=1).cpu().numpy()
+
+
+def dead_unit_fraction(model, x):
+    """One number per activation layer: the fraction of its units whose output is exactly 0 for
+    every row of ``x`` (dead on that data). Only the ReLU family outputs exact zeros; Leaky ReLU,
+    PReLU and smooth activations give 0 here unless a unit's input is exactly 0 everywhere.
+    For a :class:`StackedMLP`, an array of shape ``(models, layers)``."""
+    return _per_layer(
+        [(out == 0).all(dim=-2).float().mean(dim=-1) for out in activations(model, x)]
+    )
+
+
+def sparsity(model, x):
+    """One number per activation layer: the fraction of exact zeros among all its outputs.
+    For a :class:`StackedMLP`, an array of shape ``(models, layers)``."""
+    return _per_layer(
+        [(out == 0).flatten(-2).float().mean(dim=-1) for out in activations(model, x)]
+    )

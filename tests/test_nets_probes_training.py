@@ -1,0 +1,244 @@
+import math
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+import relu_lib as rl
+
+# --- make_mlp -------------------------------------------------------------------------------
+
+
+def test_structure_and_no_activation_after_the_last_layer():
+    m = rl.make_mlp([4, 8, 8, 3], activation="tanh")
+    kinds = [type(layer).__name__ for layer in m]
+    assert kinds == ["Linear", "Tanh", "Linear", "Tanh", "Linear"]
+    assert [lin.out_features for lin in rl.linear_layers(m)] == [8, 8, 3]
+
+
+@pytest.mark.parametrize("name", sorted(rl.ACTIVATIONS))
+def test_every_activation_name_builds_and_runs(name):
+    m = rl.make_mlp([3, 5, 2], activation=name, seed=0)
+    assert m(torch.randn(4, 3)).shape == (4, 2)
+
+
+def test_prelu_is_channel_wise():
+    assert rl.make_mlp([3, 7, 2], activation="prelu")[1].weight.shape == (7,)
+    assert rl.make_mlp([3, 7, 2], activation="prelu_shared")[1].weight.shape == (1,)
+
+
+def test_same_seed_same_weights_and_global_rng_untouched():
+    torch.manual_seed(123)
+    expected_next = torch.rand(1)
+    torch.manual_seed(123)
+    a = rl.make_mlp([10, 20, 5], seed=7)
+    assert torch.rand(1) == expected_next
+    b = rl.make_mlp([10, 20, 5], seed=7)
+    c = rl.make_mlp([10, 20, 5], seed=8)
+    assert torch.equal(a[0].weight, b[0].weight) and not torch.equal(a[0].weight, c[0].weight)
+
+
+@pytest.mark.parametrize(
+    "init, variance",
+    [
+        ("he", lambda n_in, n_out: 2 / n_in),
+        ("xavier", lambda n_in, n_out: 2 / (n_in + n_out)),
+        ("torch", lambda n_in, n_out: 1 / (3 * n_in)),
+        (4.0, lambda n_in, n_out: 4 / n_in),
+    ],
+)
+def test_init_variances(init, variance):
+    m = rl.make_mlp([400, 200, 10], init=init, seed=0)
+    w = m[0].weight
+    assert w.var().item() == pytest.approx(variance(400, 200), rel=0.03)
+    if init != "torch":
+        assert (m[0].bias == 0).all()
+    else:
+        assert (m[0].bias != 0).any()
+
+
+def test_bias_false():
+    assert all(lin.bias is None for lin in rl.linear_layers(rl.make_mlp([3, 4, 2], bias=False)))
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"sizes": [3]}, "sizes"),
+        ({"sizes": [3, 0, 2]}, "sizes"),
+        ({"sizes": [3, 2.5, 2]}, "sizes"),
+        ({"activation": "softplus"}, "unknown activation 'softplus'"),
+        ({"init": "kaiming"}, "unknown init 'kaiming'"),
+        ({"init": -1.0}, "init must be"),
+        ({"seed": 1.5}, "seed"),
+    ],
+)
+def test_bad_arguments_are_value_errors_naming_the_argument(kwargs, match):
+    args = {"sizes": [3, 4, 2], **kwargs}
+    with pytest.raises(ValueError, match=match):
+        rl.make_mlp(**args)
+
+
+# --- StackedMLP -----------------------------------------------------------------------------
+
+
+def test_stacked_forward_equals_the_separate_models():
+    models = [rl.make_mlp([5, 6, 6, 3], seed=s) for s in range(4)]
+    stacked = rl.StackedMLP(models)
+    x = torch.randn(7, 5)
+    out = stacked(x)
+    assert out.shape == (4, 7, 3)
+    for k, m in enumerate(models):
+        assert torch.allclose(out[k], m(x), atol=1e-6)
+
+
+def test_stacked_training_gives_each_model_its_own_training():
+    data = rl.spirals(n_per_class=30, seed=0)
+    models = [rl.make_mlp([2, 16, 16, 3], seed=s) for s in range(3)]
+    stacked = rl.StackedMLP([m for m in models])
+    together = rl.train(stacked, data, optimizer="adam", lr=0.01, epochs=5, batch_size=16)
+    for k, m in enumerate(models):
+        alone = rl.train(m, data, optimizer="adam", lr=0.01, epochs=5, batch_size=16)
+        np.testing.assert_allclose(together.loss[:, k], alone.loss, rtol=1e-4)
+        for a, b in zip(rl.linear_layers(stacked.unstack()[k]), rl.linear_layers(m), strict=True):
+            assert torch.allclose(a.weight, b.weight, atol=1e-5)
+
+
+def test_stacking_refuses_mismatched_models():
+    with pytest.raises(ValueError, match="same layer sizes"):
+        rl.StackedMLP([rl.make_mlp([2, 3, 1]), rl.make_mlp([2, 4, 1])])
+    with pytest.raises(ValueError, match="same activation"):
+        rl.StackedMLP([rl.make_mlp([2, 3, 1]), rl.make_mlp([2, 3, 1], activation="tanh")])
+    with pytest.raises(ValueError, match="cannot be stacked"):
+        rl.StackedMLP([rl.make_mlp([2, 3, 1], activation="prelu")])
+
+
+# --- probes ---------------------------------------------------------------------------------
+
+
+def test_layer_grad_norms_match_a_manual_backward_and_leave_grad_alone():
+    m = rl.make_mlp([4, 6, 6, 3], seed=0)
+    x, y = torch.randn(10, 4), torch.randint(0, 3, (10,))
+    m[0].weight.grad = torch.full_like(m[0].weight, 7.0)
+    norms = rl.layer_grad_norms(m, x, y)
+    assert torch.equal(m[0].weight.grad, torch.full_like(m[0].weight, 7.0))
+    assert m[2].weight.grad is None
+    m.zero_grad(set_to_none=True)
+    nn.functional.cross_entropy(m(x), y).backward()
+    expected = [lin.weight.grad.norm().item() for lin in rl.linear_layers(m)]
+    assert norms == pytest.approx(expected)
+
+
+def test_layer_grad_norms_without_labels_use_the_mean_squared_output():
+    m = rl.make_mlp([4, 5, 2], seed=0)
+    x = torch.randn(6, 4)
+    m(x).pow(2).mean().backward()
+    assert rl.layer_grad_norms(m, x) == pytest.approx(
+        [lin.weight.grad.norm().item() for lin in rl.linear_layers(m)]
+    )
+
+
+def test_probes_refuse_bad_input():
+    m = rl.make_mlp([4, 5, 2])
+    with pytest.raises(TypeError, match="integer class labels"):
+        rl.layer_grad_norms(m, torch.randn(3, 4), torch.tensor([0.0, 1.0, 0.0]))
+    with pytest.raises(TypeError, match="floating-point"):
+        rl.dead_unit_fraction(m, np.zeros((3, 4)))
+    with pytest.raises(ValueError, match="non-empty"):
+        rl.sparsity(m, torch.zeros(0, 4))
+
+
+def test_dead_units_and_sparsity_on_a_hand_built_network():
+    m = rl.make_mlp([2, 4, 1], seed=0)
+    with torch.no_grad():
+        m[0].weight.copy_(torch.tensor([[1.0, 0.0], [-1.0, 0.0], [0.0, 0.0], [0.0, 1.0]]))
+        m[0].bias.copy_(torch.tensor([0.0, 0.0, -1.0, 0.0]))
+    x = torch.tensor([[1.0, 1.0], [2.0, -1.0]])
+    # unit 0: 1, 2 (alive); unit 1: 0, 0 (dead); unit 2: always 0 (dead); unit 3: 1, 0
+    assert rl.dead_unit_fraction(m, x) == [0.5]
+    assert rl.sparsity(m, x) == [5 / 8]
+
+
+def test_leaky_units_are_never_dead():
+    m = rl.make_mlp([2, 4, 1], activation="leaky_relu", seed=0)
+    with torch.no_grad():
+        m[0].bias.fill_(-100.0)
+    assert rl.dead_unit_fraction(m, torch.randn(5, 2)) == [0.0]
+    relu = rl.make_mlp([2, 4, 1], seed=0)
+    with torch.no_grad():
+        relu[0].bias.fill_(-100.0)
+    assert rl.dead_unit_fraction(relu, torch.randn(5, 2)) == [1.0]
+
+
+def test_probes_leave_training_mode_and_handle_stacks():
+    m = rl.make_mlp([3, 4, 4, 2], activation="rrelu", seed=0)
+    m.train()
+    rl.sparsity(m, torch.randn(5, 3))
+    assert all(layer.training for layer in m.modules())
+    stacked = rl.StackedMLP([rl.make_mlp([3, 4, 4, 2], seed=s) for s in range(3)])
+    assert rl.dead_unit_fraction(stacked, torch.randn(5, 3)).shape == (3, 2)
+
+
+# --- training and data ----------------------------------------------------------------------
+
+
+def test_training_is_deterministic_and_learns():
+    data = rl.digits()
+    runs = [
+        rl.train(rl.make_mlp([64, 32, 10], seed=0), data, lr=0.1, epochs=8, batch_size=64, seed=1)
+        for _ in range(2)
+    ]
+    np.testing.assert_array_equal(runs[0].loss, runs[1].loss)
+    h = runs[0]
+    assert h.loss.shape == (9,) and h.dead.shape == (9, 1)
+    assert h.train_acc[-1] > 0.9 and h.test_acc[-1] > 0.85
+    assert h.steps_per_epoch == math.ceil(len(data.x_train) / 64)
+
+
+def test_first_epoch_below():
+    data = rl.spirals(n_per_class=20)
+    h = rl.train(rl.make_mlp([2, 8, 3], seed=0), data, epochs=2)
+    assert h.first_epoch_below(1.0) == 0 and h.first_epoch_below(-1.0) == -1
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"optimizer": "rmsprop"}, ValueError, "unknown optimizer 'rmsprop'"),
+        ({"lr": 0}, ValueError, "lr must be positive"),
+        ({"epochs": -1}, ValueError, "epochs"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"optimizer": "adam", "momentum": 0.9}, ValueError, "momentum applies to sgd"),
+    ],
+)
+def test_training_refuses_bad_settings(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        rl.train(rl.make_mlp([2, 3, 3]), rl.spirals(n_per_class=10), **kwargs)
+
+
+def test_training_needs_a_dataset():
+    with pytest.raises(TypeError, match="Dataset"):
+        rl.train(rl.make_mlp([2, 3, 3]), (torch.zeros(3, 2), torch.zeros(3)))
+
+
+def test_digits_split_is_standardised_with_training_statistics_only():
+    d = rl.digits(seed=0)
+    assert d.x_train.shape == (1348, 64) and d.x_test.shape == (449, 64)
+    assert d.n_classes == 10 and d.x_train.dtype == torch.float32
+    assert d.x_train.mean(0).abs().max() < 1e-5
+    assert d.x_test.mean(0).abs().max() > 1e-3
+    assert torch.equal(rl.digits(seed=0).x_train, d.x_train)
+    assert not torch.equal(rl.digits(seed=1).x_train, d.x_train)
+    assert len(rl.digits(n_train=100).x_train) == 100
+
+
+def test_spirals_and_bad_data_arguments():
+    s = rl.spirals(n_per_class=50, n_classes=4)
+    assert s.n_features == 2 and s.n_classes == 4 and len(s.x_train) + len(s.x_test) == 200
+    with pytest.raises(ValueError, match="test_fraction"):
+        rl.digits(test_fraction=1.5)
+    with pytest.raises(ValueError, match="n_train"):
+        rl.digits(n_train=5000)
+    with pytest.raises(ValueError, match="spirals"):
+        rl.spirals(n_classes=1)

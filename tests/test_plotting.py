@@ -1,0 +1,54 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import relu_lib as rl  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    rl.use_course_style()
+    yield
+    plt.close("all")
+
+
+def test_figures_have_explicit_sizes_and_an_opaque_background():
+    fig = rl.plot_curves(np.linspace(-1, 1, 5), {"a": np.zeros(5), "b": np.ones(5)})
+    assert tuple(fig.get_size_inches()) == rl.plotting.FIGSIZE
+    assert fig.get_facecolor()[3] == 1.0 and fig.axes[0].get_legend() is not None
+
+
+def test_derivative_jump_is_drawn_without_a_vertical_line():
+    x = np.linspace(-2, 2, 401)
+    fig = rl.plot_function_and_derivative(
+        x, rl.relu, rl.relu_grad, "ReLU", jumps={0.0: (0.0, 0.0, 1.0)}
+    )
+    left, right = fig.axes
+    assert tuple(fig.get_size_inches()) == (2 * rl.plotting.PANEL_WIDTH, 3.4)
+    # the curves: more than one point, not the zorder-0 axis lines
+    curves = [line for line in right.lines if len(line.get_xdata()) > 1 and line.get_zorder() > 0]
+    assert len(curves) == 2
+    for line in curves:  # no segment crosses x = 0
+        xs = np.asarray(line.get_xdata())
+        assert xs.max() < 0 or xs.min() > 0
+    dots = {
+        (float(line.get_xdata()[0]), float(line.get_ydata()[0]), line.get_markerfacecolor())
+        for line in right.lines
+        if len(line.get_xdata()) == 1
+    }
+    assert (0.0, 1.0, "white") in dots  # open circle at the right-hand limit
+    assert any(d[:2] == (0.0, 0.0) and d[2] != "white" for d in dots)  # filled: the value at 0
+    assert left.get_title() == "ReLU"
+
+
+def test_plot_per_layer_log_scale_and_kinds():
+    fig = rl.plot_per_layer({"relu": [1.0, 0.5, 0.25], "tanh": [1e-3, 1e-2, 1e-1]})
+    assert fig.axes[0].get_yscale() == "log"
+    fig = rl.plot_per_layer({"relu": [1, 2]}, log=False, kind="bar")
+    assert len(fig.axes[0].patches) == 2
+    with pytest.raises(ValueError, match="kind"):
+        rl.plot_per_layer({"relu": [1]}, kind="pie")
