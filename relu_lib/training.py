@@ -24,8 +24,9 @@ class History:
 
     ``loss`` is the mean training loss over the epoch's steps (row 0: on the whole training
     set before training). ``loss``, ``train_acc``, ``test_acc``: shape ``(epochs + 1,)``, or
-    ``(epochs + 1, M)`` for a StackedMLP. ``dead`` and ``sparsity`` (measured on the training inputs): shape
-    ``(epochs + 1, layers)``, or ``(epochs + 1, M, layers)``; empty when not probed.
+    ``(epochs + 1, M)`` for a StackedMLP. ``dead`` and ``sparsity`` (measured on the training
+    inputs): shape ``(epochs + 1, layers)``, or ``(epochs + 1, M, layers)``; empty when not
+    probed.
     ``steps_per_epoch``: optimiser steps in one epoch.
     """
 
