@@ -1,14 +1,19 @@
 """Data sets for the experiments. Nothing is downloaded: the digits ship inside scikit-learn,
-everything else is generated locally from a seed.
+everything else is generated locally from a seed. Also the course's GPU measurements, which
+ship inside relu_lib (``measurements/``, described in its README).
 """
 
+import csv
 from dataclasses import dataclass
+from importlib import resources
 
 import numpy as np
 import torch
 from sklearn.datasets import load_digits
 
-__all__ = ["Dataset", "digits", "spirals"]
+__all__ = ["Dataset", "digits", "spirals", "load_measurements", "MEASUREMENTS"]
+
+MEASUREMENTS = ("h200_activation_cost", "h200_inplace_relu_memory")
 
 
 @dataclass(frozen=True)
@@ -96,3 +101,21 @@ def spirals(n_per_class=200, n_classes=3, noise=0.2, test_fraction=0.25, seed=0)
     )
     x = np.stack([radius * np.sin(angle), radius * np.cos(angle)], axis=1)
     return _split(x, label, test_fraction, seed, "spirals")
+
+
+def _parse(value):
+    if value in ("True", "False"):
+        return value == "True"
+    try:
+        return float(value)
+    except ValueError:
+        return value if value else None
+
+
+def load_measurements(name):
+    """The rows of ``measurements/<name>.csv`` as dicts: numbers as floats, empty cells as None,
+    True/False as bools. ``name`` is one of ``MEASUREMENTS``."""
+    if name not in MEASUREMENTS:
+        raise ValueError(f"unknown measurements {name!r}; choose one of {MEASUREMENTS}")
+    text = resources.files("relu_lib").joinpath("measurements", f"{name}.csv").read_text()
+    return [{k: _parse(v) for k, v in row.items()} for row in csv.DictReader(text.splitlines())]

@@ -242,3 +242,16 @@ def test_spirals_and_bad_data_arguments():
         rl.digits(n_train=5000)
     with pytest.raises(ValueError, match="spirals"):
         rl.spirals(n_classes=1)
+
+
+def test_the_h200_measurements_ship_with_relu_lib():
+    cost = rl.load_measurements("h200_activation_cost")
+    relu = next(r for r in cost if r["op"] == "relu" and r["dtype"] == "float32")
+    assert relu["device"] == "NVIDIA H200" and 0.9 < relu["fwd_vs_copy"] < 1.1
+    copy = next(r for r in cost if r["op"] == "copy" and r["dtype"] == "float32")
+    assert copy["fwdbwd_ms"] is None
+    memory = rl.load_measurements("h200_inplace_relu_memory")
+    assert [r["inplace"] for r in memory] == [False, True]
+    assert memory[0]["fwd_peak_MiB"] == 1185.0
+    with pytest.raises(ValueError, match="unknown measurements"):
+        rl.load_measurements("h100")

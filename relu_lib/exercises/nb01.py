@@ -1,76 +1,10 @@
-"""Checkers for the notebooks' exercises: one ``check_*`` function per exercise.
-
-Each checker prints one line of feedback (and returns nothing, so a notebook cell that ends
-with the call shows just that line):
-
-* ``○ Not attempted yet`` for the untouched stub (it returns ``None``/``...`` or raises
-  ``NotImplementedError``);
-* ``✗ Not yet`` with what was wrong and a hint, for a wrong answer;
-* ``✓ Correct`` for a right one.
-
-``must_pass=True`` (used for the worked solutions, so CI checks them) raises
-``AssertionError`` for anything but a correct answer.
-"""
+"""Checkers for notebook 01, "What is ReLU?"."""
 
 import numpy as np
 
+from .core import NOT_ATTEMPTED, check_function, is_stub, verdict
+
 __all__ = ["check_relu", "check_relu_from_abs", "check_abs_formula_breaks_at"]
-
-_NOT_ATTEMPTED = object()
-
-
-def _verdict(ok, message, must_pass):
-    if ok is _NOT_ATTEMPTED:
-        text = f"○ Not attempted yet: {message}"
-    elif ok:
-        text = f"✓ Correct: {message}"
-    else:
-        text = f"✗ Not yet: {message}"
-    if must_pass and ok is not True:
-        raise AssertionError(text)
-    print(text)
-
-
-def _is_stub(value):
-    return value is None or value is Ellipsis
-
-
-def _check_function(fn, name, cases, success, must_pass):
-    """Run ``fn`` on each ``(input, expected, hint)`` case; the first mismatch gives its hint.
-
-    A match means the same shape, the same dtype and the same values (NaN matching NaN).
-    """
-    if not callable(fn):
-        return _verdict(False, f"{name} should be a function; got {type(fn).__name__}.", must_pass)
-    for x, expected, hint in cases:
-        try:
-            got = fn(x.copy())
-        except NotImplementedError:
-            got = None
-        except Exception as err:  # a learner's bug: report it as feedback, not a traceback
-            return _verdict(
-                False, f"{name}({x!r}) raised {type(err).__name__}: {err}. {hint}", must_pass
-            )
-        if _is_stub(got):
-            return _verdict(
-                _NOT_ATTEMPTED, f"fill in {name} above, then run this cell again.", must_pass
-            )
-        got_arr = np.asarray(got)
-        same = (
-            got_arr.shape == expected.shape
-            and got_arr.dtype == expected.dtype
-            and np.array_equal(got_arr, expected, equal_nan=expected.dtype.kind == "f")
-        )
-        if not same:
-            return _verdict(
-                False,
-                f"{name}({x!r}) returned {got_arr!r}, expected {expected!r}. Hint: {hint}",
-                must_pass,
-            )
-    return _verdict(True, success, must_pass)
-
-
-_F = np.float64
 
 
 def check_relu(fn, must_pass=False):
@@ -115,7 +49,7 @@ def check_relu(fn, must_pass=False):
             "The output has the shape of the input.",
         ),
     ]
-    return _check_function(
+    return check_function(
         fn, "my_relu", cases, "your ReLU agrees with torch.relu on every edge case.", must_pass
     )
 
@@ -131,7 +65,7 @@ def check_relu_from_abs(fn, must_pass=False):
         ),
         (np.array([np.nan]), np.array([np.nan]), "NaN in should give NaN out."),
     ]
-    return _check_function(
+    return check_function(
         fn,
         "relu_from_abs",
         cases,
@@ -142,12 +76,12 @@ def check_relu_from_abs(fn, must_pass=False):
 
 def check_abs_formula_breaks_at(value, must_pass=False):
     """Notebook 01, exercise 3: a float64 input where (x + |x|) / 2 differs from ReLU."""
-    if _is_stub(value):
-        return _verdict(
-            _NOT_ATTEMPTED, "set `breaks_at` to a float, then run this cell again.", must_pass
+    if is_stub(value):
+        return verdict(
+            NOT_ATTEMPTED, "set `breaks_at` to a float, then run this cell again.", must_pass
         )
     if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
-        return _verdict(
+        return verdict(
             False, f"breaks_at should be a number; got {type(value).__name__}.", must_pass
         )
     x = np.float64(value)
@@ -161,7 +95,7 @@ def check_abs_formula_breaks_at(value, must_pass=False):
             if x == -np.inf
             else f"x + |x| overflows to {float(doubled)!r}, and halving it cannot bring it back"
         )
-        return _verdict(
+        return verdict(
             True, f"at x = {value!r}, {why}, but relu(x) is {float(reference)!r}.", must_pass
         )
     if np.isnan(x):
@@ -173,4 +107,4 @@ def check_abs_formula_breaks_at(value, must_pass=False):
             "for ordinary numbers both agree. Think about what x + |x| does to an infinity, "
             "or to a number close to the largest float64 (about 1.8e308)."
         )
-    return _verdict(False, f"at x = {value!r} the two agree. Hint: {hint}", must_pass)
+    return verdict(False, f"at x = {value!r} the two agree. Hint: {hint}", must_pass)

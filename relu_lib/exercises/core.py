@@ -1,0 +1,88 @@
+"""The machinery every checker shares. Each checker prints one line of feedback and returns
+nothing, so a notebook cell that ends with the call shows just that line:
+
+* ``○ Not attempted yet`` for the untouched stub (it returns ``None``/``...`` or raises
+  ``NotImplementedError``);
+* ``✗ Not yet`` with what was wrong and a hint, for a wrong answer;
+* ``✓ Correct`` for a right one.
+
+``must_pass=True`` (used for the worked solutions, so CI checks them) raises
+``AssertionError`` for anything but a correct answer.
+"""
+
+import numpy as np
+
+NOT_ATTEMPTED = object()
+
+
+def verdict(ok, message, must_pass):
+    """Print the feedback line for ``ok`` (True, False or ``NOT_ATTEMPTED``)."""
+    if ok is NOT_ATTEMPTED:
+        text = f"○ Not attempted yet: {message}"
+    elif ok:
+        text = f"✓ Correct: {message}"
+    else:
+        text = f"✗ Not yet: {message}"
+    if must_pass and ok is not True:
+        raise AssertionError(text)
+    print(text)
+
+
+def is_stub(value):
+    """An untouched stub: ``None`` (a function whose body is ``...``) or ``...`` itself."""
+    return value is None or value is Ellipsis
+
+
+def check_function(fn, name, cases, success, must_pass):
+    """Run ``fn`` on each ``(input, expected, hint)`` case; the first mismatch gives its hint.
+
+    A match means the same shape, the same dtype and the same values (NaN matching NaN).
+    """
+    if not callable(fn):
+        return verdict(False, f"{name} should be a function; got {type(fn).__name__}.", must_pass)
+    for x, expected, hint in cases:
+        try:
+            got = fn(x.copy())
+        except NotImplementedError:
+            got = None
+        except Exception as err:  # a learner's bug: report it as feedback, not a traceback
+            return verdict(
+                False, f"{name}({x!r}) raised {type(err).__name__}: {err}. {hint}", must_pass
+            )
+        if is_stub(got):
+            return verdict(
+                NOT_ATTEMPTED, f"fill in {name} above, then run this cell again.", must_pass
+            )
+        got_arr = np.asarray(got)
+        same = (
+            got_arr.shape == expected.shape
+            and got_arr.dtype == expected.dtype
+            and np.array_equal(got_arr, expected, equal_nan=expected.dtype.kind == "f")
+        )
+        if not same:
+            return verdict(
+                False,
+                f"{name}({x!r}) returned {got_arr!r}, expected {expected!r}. Hint: {hint}",
+                must_pass,
+            )
+    return verdict(True, success, must_pass)
+
+
+def check_number(value, name, expected, success, must_pass, rtol=1e-6, atol=0.0, wrong=(), hint=""):
+    """A numeric answer ``value`` for ``name``, right when close to ``expected``.
+
+    ``wrong`` lists ``(known wrong value, hint)`` pairs, matched with the same tolerance, so a
+    common mistake gets its own explanation; any other wrong number gets ``hint``.
+    """
+    if is_stub(value):
+        return verdict(
+            NOT_ATTEMPTED, f"set `{name}` to your answer, then run this cell again.", must_pass
+        )
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        return verdict(False, f"{name} should be a number; got {type(value).__name__}.", must_pass)
+    if np.isclose(value, expected, rtol=rtol, atol=atol):
+        return verdict(True, success, must_pass)
+    for known, known_hint in wrong:
+        if np.isclose(value, known, rtol=rtol, atol=atol):
+            return verdict(False, f"{name} = {value!r} is not it. Hint: {known_hint}", must_pass)
+    return verdict(False, f"{name} = {value!r} is not it. Hint: {hint}", must_pass)
