@@ -12,9 +12,12 @@
 - ``claims``: ``claim``, how a notebook states a checked result
 - ``session``: ``setup_notebook``, called once at the top of every notebook
 - ``exercises``: one checker per exercise, one module per notebook
+- ``bench``: the cost of activations against a plain copy, on this machine
+- ``bench``: the cost of activations against a plain copy, on this machine
 """
 
 from . import (
+    bench,
     claims,
     data,
     exercises,
@@ -26,6 +29,7 @@ from . import (
     torch_ops,
     training,
 )
+from .bench import *
 from .claims import *
 from .data import *
 from .exercises import *
@@ -37,19 +41,17 @@ from .session import *
 from .torch_ops import *
 from .training import *
 
-__all__ = [
-    name
-    for module in (
-        claims,
-        data,
-        exercises,
-        functional,
-        nets,
-        plotting,
-        probes,
-        session,
-        torch_ops,
-        training,
-    )
-    for name in module.__all__
-]
+_MODULES = (
+    bench,
+    claims,
+    data,
+    exercises,
+    functional,
+    nets,
+    plotting,
+    probes,
+    session,
+    torch_ops,
+    training,
+)
+__all__ = [name for module in _MODULES for name in module.__all__]
