@@ -44,6 +44,9 @@ lint: $(STAMP) ## ruff on relu_lib, tests and notebooks
 	$(BIN)/ruff check relu_lib tests notebooks
 	$(BIN)/ruff format --check relu_lib tests
 
+bench: $(STAMP) ## cost of ReLU and other activations, and in-place ReLU's memory, on this machine
+	$(BIN)/python -W "ignore::RuntimeWarning:runpy" -m relu_lib.bench $(ARGS)
+
 clean: ## remove .venv and caches
 	rm -rf $(VENV) build *.egg-info .ruff_cache
 	find . -name __pycache__ -o -name .ipynb_checkpoints | xargs rm -rf

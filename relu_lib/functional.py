@@ -20,6 +20,9 @@ __all__ = [
     "relu_grad",
     "leaky_relu",
     "leaky_relu_grad",
+    "prelu",
+    "prelu_grad",
+    "rrelu",
     "sigmoid",
     "sigmoid_grad",
     "tanh",
@@ -92,7 +95,8 @@ def leaky_relu(x, alpha=0.01):
     r"""Leaky ReLU: :math:`x` for :math:`x > 0`, :math:`\alpha x` for :math:`x \le 0`.
 
     Defined piecewise on purpose: :math:`\max(\alpha x, x)` equals it only for
-    :math:`0 \le \alpha \le 1`.
+    :math:`\alpha \le 1` (negative :math:`\alpha` included); for :math:`\alpha > 1` it is
+    :math:`\alpha\,\mathrm{leaky\_relu}(x, 1/\alpha)`, a different function.
     """
     alpha = _real_scalar(alpha, "alpha")
     arr = _as_float_array(x)
@@ -105,6 +109,107 @@ def leaky_relu_grad(x, alpha=0.01):
     alpha = _real_scalar(alpha, "alpha")
     arr = _as_float_array(x)
     return _keep_nan(np.where(arr > 0, arr.dtype.type(1), arr.dtype.type(alpha)), arr)
+
+
+def _prelu_slopes(x, alpha):
+    """``alpha`` checked against ``x`` like ``torch.nn.functional.prelu`` and shaped to broadcast
+    along axis 1, in ``x``'s dtype."""
+    a = as_real_array(alpha, "alpha")
+    if not np.isfinite(a).all():
+        raise ValueError(f"alpha must be finite; got {alpha!r:.80}")
+    if a.ndim > 1:
+        raise ValueError(
+            f"alpha must be 1-D, of shape (1,) or (channels,); got shape {a.shape} "
+            "(torch.nn.functional.prelu takes a scalar or 1-D weight only)"
+        )
+    if x.ndim < 2:
+        if a.size != 1:
+            raise ValueError(
+                f"an input of shape {x.shape} has a single channel (channels are axis 1, and "
+                f"only inputs with 2 or more dims have one), so alpha must have shape (1,); "
+                f"got shape {a.shape}"
+            )
+        return a.reshape(()).astype(x.dtype)
+    channels = x.shape[1]
+    if a.size == 1:
+        return a.reshape(()).astype(x.dtype)
+    if a.size != channels:
+        raise ValueError(
+            f"alpha must have shape (1,) (one shared slope) or ({channels},) (one slope per "
+            f"channel, axis 1 of the input of shape {x.shape}); got shape {a.shape}"
+        )
+    return a.reshape((channels,) + (1,) * (x.ndim - 2)).astype(x.dtype)
+
+
+def prelu(x, alpha):
+    r"""Parametric ReLU (He et al. 2015): :math:`x` for :math:`x > 0`, :math:`a_c x` otherwise.
+
+    ``alpha`` follows ``torch.nn.functional.prelu``: shape ``(1,)`` (one slope shared by all
+    units, a 0-d array is accepted too) or ``(C,)`` (one slope per channel), where the channels
+    are axis 1 of ``x``. A 0-d or 1-D ``x`` has a single channel, so it takes one slope only.
+    Any other shape is a ``ValueError`` naming the expected and the given shape. The result
+    has ``x``'s float dtype (``alpha`` is cast to it); integer ``x`` gives float64.
+    """
+    arr = _as_float_array(x)
+    slopes = _prelu_slopes(arr, alpha)
+    return np.where(arr > 0, arr, arr * slopes)
+
+
+def prelu_grad(x, alpha):
+    r"""Derivative of PReLU with respect to ``x``: 1 for :math:`x > 0`, the unit's slope
+    :math:`a_c` for :math:`x \le 0` (PyTorch's value at 0). NaN gives NaN. Same ``alpha`` rules
+    as :func:`prelu`; the result has the shape of ``x``."""
+    arr = _as_float_array(x)
+    slopes = _prelu_slopes(arr, alpha)
+    return _keep_nan(np.where(arr > 0, arr.dtype.type(1), slopes), arr)
+
+
+def _generator(rng):
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0:
+        return np.random.default_rng(int(rng))
+    raise TypeError(
+        f"rng must be a numpy Generator (np.random.default_rng(seed)) or a non-negative int "
+        f"seed; got {rng!r:.80} ({type(rng).__name__})"
+    )
+
+
+def rrelu(x, lower=1 / 8, upper=1 / 3, training=False, rng=None):
+    r"""Randomised leaky ReLU (Xu et al. 2015), with PyTorch's conventions (``nn.RReLU``).
+
+    :math:`x` for :math:`x > 0`, :math:`a x` otherwise, where the slope :math:`a` is
+
+    * ``training=False`` (evaluation, ``F.rrelu``'s default): fixed at
+      :math:`(\text{lower} + \text{upper}) / 2`, 11/48 for the defaults;
+    * ``training=True``: drawn independently for every element from
+      :math:`\mathcal U(\text{lower}, \text{upper})` with ``rng``, a NumPy ``Generator`` or an int
+      seed. ``rng`` is required in training (``rng=None`` is a ``ValueError``): every random
+      draw in the course must be reproducible, and the same ``rng`` state gives the same output.
+      It is not used in evaluation.
+
+    ``lower`` and ``upper`` are slopes in [0, 1] with ``lower <= upper``; anything else is a
+    ``ValueError`` naming the offending bound. Float dtype is kept; integers give float64.
+    """
+    lower = _real_scalar(lower, "lower")
+    upper = _real_scalar(upper, "upper")
+    for name, value in (("lower", lower), ("upper", upper)):
+        if not 0 <= value <= 1:
+            raise ValueError(f"{name} must be a slope in [0, 1]; got {name}={value!r}")
+    if lower > upper:
+        raise ValueError(f"lower must not exceed upper; got lower={lower!r} > upper={upper!r}")
+    if not isinstance(training, bool | np.bool_):
+        raise TypeError(f"training must be True or False; got {training!r}")
+    arr = _as_float_array(x)
+    if not training:
+        return np.where(arr > 0, arr, arr * arr.dtype.type((lower + upper) / 2))
+    if rng is None:
+        raise ValueError(
+            "training=True draws random slopes: pass rng, a numpy Generator "
+            "(np.random.default_rng(seed)) or an int seed, so that the draw is reproducible"
+        )
+    slopes = _generator(rng).uniform(lower, upper, size=arr.shape).astype(arr.dtype)
+    return np.where(arr > 0, arr, arr * slopes)
 
 
 def sigmoid(x):

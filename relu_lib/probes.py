@@ -12,7 +12,13 @@ from torch import nn
 
 from .nets import ACTIVATIONS, linear_layers
 
-__all__ = ["layer_grad_norms", "activations", "dead_unit_fraction", "sparsity"]
+__all__ = [
+    "layer_grad_norms",
+    "activation_grad_norms",
+    "activations",
+    "dead_unit_fraction",
+    "sparsity",
+]
 
 
 def _activation_types():
@@ -55,6 +61,35 @@ def layer_grad_norms(model, x, y=None):
     if not weights:
         raise ValueError("model has no nn.Linear layer")
     grads = torch.autograd.grad(loss_for(model(x), y), weights)
+    return [g.norm().item() for g in grads]
+
+
+def activation_grad_norms(model, x, y=None):
+    r"""One number per activation layer, in order: :math:`\lVert \partial L/\partial h_l\rVert_2`,
+    the norm (over the whole batch) of the gradient of the loss of :func:`loss_for` with respect
+    to the layer's output :math:`h_l`: the back-propagated gradient that reaches that layer.
+
+    :func:`layer_grad_norms` measures :math:`\partial L/\partial W_l`, which multiplies this
+    backward signal by the forward signal :math:`h_{l-1}`; this probe shows the backward signal
+    alone. Parameters' ``.grad`` are left exactly as they were. Plain models only (for a
+    :class:`StackedMLP` with labels the cross-entropy would not be per model).
+    """
+    _check_input(x)
+    outputs = []
+    types = _activation_types()
+    hooks = [
+        m.register_forward_hook(lambda mod, inp, out: outputs.append(out))
+        for m in model.modules()
+        if isinstance(m, types)
+    ]
+    if not hooks:
+        raise ValueError("model has no activation layer")
+    try:
+        loss = loss_for(model(x), y)
+    finally:
+        for h in hooks:
+            h.remove()
+    grads = torch.autograd.grad(loss, outputs)
     return [g.norm().item() for g in grads]
 
 

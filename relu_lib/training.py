@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from .data import Dataset
 from .probes import dead_unit_fraction, sparsity
 
-__all__ = ["OPTIMIZERS", "History", "train", "accuracy"]
+__all__ = ["OPTIMIZERS", "History", "train", "accuracy", "StepHistory", "train_steps"]
 
 OPTIMIZERS = {"sgd": torch.optim.SGD, "adagrad": torch.optim.Adagrad, "adam": torch.optim.Adam}
 
@@ -144,6 +144,107 @@ def train(
     return History(
         **{k: np.asarray(v, dtype=float) for k, v in records.items()}, steps_per_epoch=steps
     )
+
+
+@dataclass(frozen=True)
+class StepHistory:
+    """The training error on the whole training set, recorded every few optimiser steps.
+
+    ``steps``: shape ``(records,)``, the optimiser steps taken at each record (0: before
+    training). ``train_error``: shape ``(records,)``, or ``(records, M)`` for a StackedMLP.
+    """
+
+    steps: np.ndarray
+    train_error: np.ndarray
+
+    def first_step_below(self, error):
+        """The first recorded step count at which the training error is at most ``error`` (per
+        model for a StackedMLP); -1 where it never gets there."""
+        reached = self.train_error <= error
+        return np.where(reached.any(axis=0), self.steps[reached.argmax(axis=0)], -1)
+
+
+def train_steps(
+    model,
+    data,
+    lr,
+    steps,
+    batch_size=32,
+    every=1,
+    momentum=0.0,
+    seed=0,
+    stop_below=None,
+    stop_when=None,
+):
+    """Mini-batch SGD on ``data`` for ``steps`` optimiser steps, recording the training error
+    on the whole training set every ``every`` steps: the measurement for a race ("how many
+    steps to reach 5% training error?"), finer than :func:`train`'s once per epoch.
+
+    ``lr`` is a number, or for a :class:`StackedMLP` one learning rate per model (a sequence
+    of M): each model's gradient is scaled by its own rate and the optimiser steps with rate 1,
+    which is exactly SGD with that rate, momentum included (the momentum buffer is linear in
+    the gradients). Mini-batches are drawn as in :func:`train` (a fresh shuffle each epoch).
+    ``stop_below`` stops early once every model's training error is at most that;
+    ``stop_when``, a function of the :class:`StepHistory` so far, stops early when it returns
+    True (e.g. once some learning rate has won a race). ``seed``
+    fixes the shuffling and any randomness inside the model without touching torch's global
+    random state. Trains ``model`` in place; returns a :class:`StepHistory`.
+    """
+    if not isinstance(data, Dataset):
+        raise TypeError(f"data must be a relu_lib Dataset; got {type(data).__name__}")
+    for name, value in (("steps", steps), ("every", every)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive int; got {value!r}")
+    n_rows = len(data.x_train)
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int):
+        raise ValueError(f"batch_size must be an int between 1 and {n_rows}; got {batch_size!r}")
+    if not 1 <= batch_size <= n_rows:
+        raise ValueError(f"batch_size must be between 1 and {n_rows}; got {batch_size!r}")
+    params = list(model.parameters())
+    rates = torch.as_tensor(lr, dtype=params[0].dtype, device=params[0].device).flatten()
+    n_models = model.n_models if hasattr(model, "n_models") else 1
+    if rates.numel() not in (1, n_models) or not bool((rates > 0).all()):
+        raise ValueError(
+            f"lr must be a positive number or one positive rate per model ({n_models}); got {lr!r}"
+        )
+    per_model = rates.numel() > 1
+    opt = torch.optim.SGD(params, lr=1.0 if per_model else rates.item(), momentum=momentum)
+
+    def error():
+        return 1 - accuracy(model, data.x_train, data.y_train)
+
+    records, at = [error()], [0]
+    with torch.random.fork_rng(
+        devices=[data.x_train.device.index or 0] if data.x_train.is_cuda else []
+    ):
+        torch.manual_seed(seed)
+        shuffle = torch.Generator().manual_seed(seed)
+        model.train()
+        order, start = torch.randperm(n_rows, generator=shuffle), 0
+        for step in range(1, steps + 1):
+            if start >= n_rows:
+                order, start = torch.randperm(n_rows, generator=shuffle), 0
+            rows = order[start : start + batch_size].to(data.x_train.device)
+            start += batch_size
+            losses = _per_model_losses(model(data.x_train[rows]), data.y_train[rows])
+            opt.zero_grad(set_to_none=True)
+            losses.sum().backward()
+            if per_model:
+                for p in params:
+                    p.grad.mul_(rates.view(-1, *[1] * (p.dim() - 1)))
+            opt.step()
+            if step % every == 0 or step == steps:
+                records.append(error())
+                at.append(step)
+                if stop_below is not None and bool(np.all(records[-1] <= stop_below)):
+                    break
+                if stop_when is not None and bool(stop_when(_step_history(at, records))):
+                    break
+    return _step_history(at, records)
+
+
+def _step_history(at, records):
+    return StepHistory(np.asarray(at), np.asarray(records, dtype=float))
 
 
 def _loss_value(losses):

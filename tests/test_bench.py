@@ -2,12 +2,24 @@ import pytest
 import torch
 
 import relu_lib as rl
+from relu_lib import bench
 
 
 def test_time_call_is_a_positive_median():
     calls = []
     t = rl.time_call(lambda: calls.append(1), repeat=5, warmup=2)
     assert t > 0 and len(calls) == 7
+
+
+def test_time_interleaved_runs_the_functions_in_turn():
+    calls = []
+    times = rl.time_interleaved(
+        {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, repeat=3, warmup=1
+    )
+    assert set(times) == {"a", "b"} and all(t > 0 for t in times.values())
+    assert calls == ["a", "b"] * 4
+    with pytest.raises(ValueError, match="repeat"):
+        rl.time_interleaved({"a": lambda: None}, repeat=0)
 
 
 def test_activation_costs_rows_and_copy_baseline():
@@ -29,3 +41,105 @@ def test_bad_arguments():
         rl.activation_costs(["swish"])
     with pytest.raises(ValueError, match="repeat"):
         rl.time_call(lambda: None, repeat=0)
+
+
+# --- count_tensor_memory ---------------------------------------------------------------------
+
+
+def test_count_tensor_memory_counts_new_tensors_and_their_release():
+    _, memory = rl.count_tensor_memory(lambda: (torch.ones(1000) + 1).sum())
+    # ones (4000 B) and ones + 1 (4000 B) live together; then only the 4-byte sum is left.
+    assert memory == rl.TensorMemory(peak=8000, held=4)
+    result, memory = rl.count_tensor_memory(torch.zeros, 10, 10, dtype=torch.float64)
+    assert memory == rl.TensorMemory(peak=800, held=800) and result.shape == (10, 10)
+
+
+def test_views_in_place_ops_and_existing_tensors_are_not_new_memory():
+    x = torch.randn(1000)
+    for fn in (lambda: x.relu_(), lambda: x[::2], lambda: x.view(10, 100).t(), x.detach):
+        _, memory = rl.count_tensor_memory(fn)
+        assert memory == rl.TensorMemory(peak=0, held=0)
+
+    def fresh_then_in_place():
+        y = torch.ones(250)
+        return y.mul_(2).relu_().view(5, 50)
+
+    assert rl.count_tensor_memory(fresh_then_in_place)[1] == rl.TensorMemory(1000, 1000)
+
+
+def test_count_tensor_memory_sees_the_backward_pass():
+    w = torch.randn(64, 64, requires_grad=True)
+    _, memory = rl.count_tensor_memory(lambda: (w @ w).sum().backward())
+    assert memory.held == w.grad.numel() * 4 and memory.peak > memory.held
+
+
+# --- in-place ReLU in an MLP -----------------------------------------------------------------
+
+
+def test_relu_mlp_shape_seed_and_inplace_flag():
+    plain, in_place = rl.relu_mlp(16, 3, inplace=False), rl.relu_mlp(16, 3, inplace=True)
+    relus = [m for m in in_place if isinstance(m, torch.nn.ReLU)]
+    assert len(relus) == 3 and all(m.inplace for m in relus)
+    assert not any(getattr(m, "inplace", False) for m in plain)
+    assert [type(m).__name__ for m in plain][-1] == "Linear" and plain[-1].out_features == 10
+    for a, b in zip(plain.parameters(), in_place.parameters(), strict=True):
+        assert torch.equal(a, b)
+    with pytest.raises(TypeError, match="inplace"):
+        rl.relu_mlp(inplace=1)
+
+
+def test_mlp_step_gives_the_same_loss_and_gradients_in_place_or_not():
+    x = torch.randn(4, 16)
+    models = [rl.relu_mlp(16, 3, inplace=flag) for flag in (False, True)]
+    losses = [rl.mlp_step(m, x) for m in models]
+    assert torch.equal(losses[0], losses[1]) and not losses[0].requires_grad
+    for a, b in zip(models[0].parameters(), models[1].parameters(), strict=True):
+        assert torch.equal(a.grad, b.grad)
+
+
+def test_inplace_relu_memory_saves_exactly_one_transient_activation():
+    width, depth, batch = 16, 3, 4
+    plain, in_place = rl.inplace_relu_memory(width, depth, batch)
+    activation, output = batch * width * 4, batch * 10 * 4
+    assert plain["inplace"] is False and in_place["inplace"] is True
+    assert plain["activation_bytes"] == in_place["activation_bytes"] == activation
+    # Kept for backward: one activation per ReLU (shared with the next Linear) and the output.
+    assert plain["fwd_held"] == in_place["fwd_held"] == depth * activation + output
+    # Out of place, the last pre-activation and its ReLU output live together for a moment.
+    assert plain["fwd_peak"] == (depth + 1) * activation
+    assert in_place["fwd_peak"] == in_place["fwd_held"]
+    assert plain["step_peak"] == in_place["step_peak"] > plain["fwd_peak"]
+
+
+# --- the machine and the command -------------------------------------------------------------
+
+
+def test_machine_info_names_the_machine():
+    info = rl.machine_info()
+    assert set(info) == {"cpu", "cores", "threads", "torch", "python", "os", "gpu", "load"}
+    assert info["load"] is None or info["load"] >= 0
+    assert info["cpu"] and info["torch"] == torch.__version__
+    assert info["threads"] == torch.get_num_threads() >= 1
+    assert (info["gpu"] is None) == (not torch.cuda.is_available())
+
+
+def test_main_prints_one_table_with_the_machine(capsys):
+    threads = torch.get_num_threads()
+    try:
+        bench.main(
+            "--numel 1024 --repeat 1 --width 16 --depth 2 --batch 4 --cpu-only --threads 1".split()
+        )
+    finally:
+        torch.set_num_threads(threads)
+    out = capsys.readouterr().out
+    assert "CPU: " in out and "torch threads: 1" in out and "GPU: " in out
+    table = out[out.index("device  measurement") :].split("\n\n")[0].splitlines()
+    assert len(table) == 2 + 8 + 4  # header, rule, 8 ops, 2 memory rows, 2 time rows
+    assert all(line.startswith("cpu ") for line in table[2:])
+    assert "MLP peak memory, nn.ReLU(inplace=True)" in out and "-" in table[-3]
+
+
+def test_main_refuses_bad_arguments(capsys):
+    with pytest.raises(SystemExit):
+        bench.main(["--repeat", "0"])
+    assert "must be positive" in capsys.readouterr().err

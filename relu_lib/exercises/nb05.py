@@ -1,0 +1,150 @@
+"""Checkers for notebook 05, "The advantages of ReLU"."""
+
+import math
+
+from .core import check_number
+
+__all__ = ["check_xavier_output_rms", "check_race_ratio", "check_memory_bound_time"]
+
+# Exercise 1: a bias-free ReLU MLP of 20 Linear layers, width 100 everywhere, Xavier init,
+# inputs whose mean square is 1. Between 20 Linear layers there are 19 ReLUs; with Xavier
+# (n Var(w) = 1 when fan-in = fan-out) each ReLU halves the mean square: 2^-19 at the output.
+XAVIER_LAYERS = 20
+
+
+def check_xavier_output_rms(value, must_pass=False):
+    """Notebook 05, exercise 1: the output's root mean square after 20 Xavier ReLU layers."""
+    relus = XAVIER_LAYERS - 1
+    return check_number(
+        value,
+        "output_rms",
+        expected=2.0 ** (-relus / 2),
+        success=(
+            f"19 ReLUs each halve the mean square, so the rms is 2^(-19/2) = "
+            f"{2.0 ** (-relus / 2):.2e}: Xavier vanishes with ReLU."
+        ),
+        must_pass=must_pass,
+        rtol=0.02,
+        wrong=[
+            (
+                2.0 ** (-XAVIER_LAYERS / 2),
+                "that counts 20 ReLUs; there is none after the last Linear layer.",
+            ),
+            (
+                2.0 ** (-relus),
+                "2^-19 is the mean square (the second moment); the rms is its square root.",
+            ),
+            (
+                2.0 ** (-XAVIER_LAYERS),
+                "that is a mean square, and it counts 20 ReLUs: take the square root, and "
+                "count the ReLUs between the layers.",
+            ),
+            (
+                1.0,
+                "ReLU's slope is 1 where it is active, but it zeroes about half of the units, "
+                "and Xavier's weights (n Var(w) = 1) do not make up for that.",
+            ),
+            (
+                math.sqrt(2.0),
+                "sqrt(2) is what He initialisation gives (n Var(w) = 2), not Xavier.",
+            ),
+        ],
+        hint=(
+            "each Linear layer multiplies the mean square by n Var(w) = 1 (Xavier, fan-in = "
+            "fan-out) and each ReLU halves it; count the ReLUs, then take a square root."
+        ),
+    )
+
+
+# Exercise 2: median steps to 5% training error per learning rate (None: never got there).
+RACE_EXERCISE = {
+    "relu": {0.01: 900, 0.03: 300, 0.1: 120, 0.3: None},
+    "tanh": {0.01: 2700, 0.03: 750, 0.1: 330, 0.3: 150},
+}
+
+
+def _best(steps):
+    return min(s for s in steps.values() if s is not None)
+
+
+def check_race_ratio(value, must_pass=False):
+    """Notebook 05, exercise 2: tanh's steps over ReLU's, each at its own best learning rate."""
+    relu, tanh = RACE_EXERCISE["relu"], RACE_EXERCISE["tanh"]
+    expected = _best(tanh) / _best(relu)
+    return check_number(
+        value,
+        "ratio",
+        expected=expected,
+        success=(
+            f"each at its best learning rate: tanh {_best(tanh)} steps, ReLU {_best(relu)} "
+            f"steps, ratio {expected:.2f}. Far from AlexNet's 6."
+        ),
+        must_pass=must_pass,
+        rtol=0.01,
+        wrong=[
+            (
+                tanh[0.1] / relu[0.1],
+                "that compares both at ReLU's best learning rate (0.1). A fair race gives each "
+                "activation its own best rate: tanh's is 0.3.",
+            ),
+            (
+                _best(relu) / _best(tanh),
+                "that is ReLU's steps over tanh's; the question asks how many times longer "
+                "tanh takes.",
+            ),
+            *[
+                (
+                    tanh[rate] / relu[rate],
+                    f"that compares both at the same learning rate ({rate}). A fair race gives "
+                    "each activation its own best rate.",
+                )
+                for rate in relu
+                if relu[rate] is not None and rate != 0.1
+            ],
+        ],
+        hint="take the fewest steps in each row (skipping None), then divide tanh's by ReLU's.",
+    )
+
+
+# Exercise 3: a float32 elementwise op on 2^28 elements at the H200's copy bandwidth.
+BANDWIDTH_TB_S = 4.1
+NUMEL = 2**28
+
+
+def check_memory_bound_time(value, must_pass=False):
+    """Notebook 05, exercise 3: the least time, in ms, a float32 ReLU forward on 2^28 elements
+    can take at 4.1 TB/s (every element read once and written once)."""
+
+    def ms(n_bytes):
+        return n_bytes / (BANDWIDTH_TB_S * 1e12) * 1e3
+
+    expected = ms(2 * 4 * NUMEL)
+    return check_number(
+        value,
+        "least_ms",
+        expected=expected,
+        success=(
+            f"2 x 4 bytes x 2^28 = {2 * 4 * NUMEL / 1e9:.2f} GB at 4.1 TB/s is {expected:.3f} ms; "
+            "the H200 measured 0.531 ms for ReLU, 0.523 ms for a copy: memory-bound."
+        ),
+        must_pass=must_pass,
+        rtol=0.03,
+        wrong=[
+            (
+                ms(4 * NUMEL),
+                "that moves 4 bytes per element: a float32 read but not written back (ReLU "
+                "reads its input and writes its output), or 2-byte numbers (these are float32).",
+            ),
+            (
+                ms(2 * NUMEL),
+                "that counts one byte per element; a float32 is 4 bytes.",
+            ),
+            (ms(NUMEL), "a float32 is 4 bytes, and every element is read and then written."),
+            (
+                expected / 1e3,
+                "that is the time in seconds; the answer is asked in milliseconds.",
+            ),
+        ],
+        hint="bytes moved = 2 (read + write) x 4 (bytes per float32) x 2^28; time = bytes / "
+        "(4.1e12 bytes per second), then convert to milliseconds.",
+    )

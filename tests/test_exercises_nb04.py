@@ -1,0 +1,152 @@
+"""Notebook 04's checkers: the stub is 'not attempted', common wrong answers get their own hint,
+the right answer passes, and must_pass turns anything but a pass into an AssertionError."""
+
+import numpy as np
+import pytest
+import torch
+
+import relu_lib as rl
+
+
+def feedback(capsys, checker, answer):
+    checker(answer)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1, "a checker prints exactly one line"
+    return out
+
+
+CHECKERS = [rl.check_sigmoid_slope_at_zero, rl.check_slope_one_at_two, rl.check_kink_count]
+
+
+@pytest.mark.parametrize("checker", CHECKERS)
+@pytest.mark.parametrize("stub", [None, ...])
+def test_stubs_are_not_attempted(checker, stub, capsys):
+    assert feedback(capsys, checker, stub).startswith("○ Not attempted yet")
+    with pytest.raises(AssertionError, match="Not attempted"):
+        checker(stub, must_pass=True)
+
+
+# --- exercise 1: sigmoid'(0) read off the plot ------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [0.25, 1 / 4, 0.24, 0.26, np.float32(0.25)])
+def test_sigmoid_slope_accepts_a_reading_of_one_quarter(value, capsys):
+    assert feedback(capsys, rl.check_sigmoid_slope_at_zero, value).startswith("✓ Correct")
+    rl.check_sigmoid_slope_at_zero(value, must_pass=True)
+
+
+def test_sigmoid_slope_answer_is_what_autograd_measures():
+    x = torch.tensor(0.0, requires_grad=True)
+    torch.sigmoid(x).backward()
+    rl.check_sigmoid_slope_at_zero(x.grad.item(), must_pass=True)
+
+
+@pytest.mark.parametrize(
+    "value, hint",
+    [
+        (0.5, "sigmoid(0), the function's value"),
+        (1.0, "tanh'(0)"),
+        (0, "ReLU's derivative at 0"),
+        (0.1, "read its height"),
+        ("0.25", "should be a number"),
+    ],
+)
+def test_sigmoid_slope_rejects_wrong_readings(value, hint, capsys):
+    out = feedback(capsys, rl.check_sigmoid_slope_at_zero, value)
+    assert out.startswith("✗ Not yet") and hint in out
+    with pytest.raises(AssertionError, match="Not yet"):
+        rl.check_sigmoid_slope_at_zero(value, must_pass=True)
+
+
+# --- exercise 2: which curves have slope 1 at x = 2 -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"relu", "leaky_relu"},
+        ["ReLU", "Leaky ReLU"],
+        ("relu", "leakyrelu", "relu"),
+        {"LEAKY-RELU", "Relu"},
+    ],
+)
+def test_slope_one_accepts_relu_and_leaky_relu(answer, capsys):
+    assert feedback(capsys, rl.check_slope_one_at_two, answer).startswith("✓ Correct")
+    rl.check_slope_one_at_two(answer, must_pass=True)
+
+
+def test_slope_one_answer_is_what_autograd_measures():
+    fns = {
+        "relu": torch.relu,
+        "sigmoid": torch.sigmoid,
+        "tanh": torch.tanh,
+        "leaky_relu": lambda x: torch.nn.functional.leaky_relu(x, 0.1),
+    }
+    measured = set()
+    for name, f in fns.items():
+        x = torch.tensor(2.0, requires_grad=True)
+        f(x).backward()
+        if x.grad.item() == 1.0:
+            measured.add(name)
+    rl.check_slope_one_at_two(measured, must_pass=True)
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        ({"relu"}, "Leaky ReLU only changes the negative side"),
+        ("relu", "Leaky ReLU only changes the negative side"),
+        ({"relu", "leaky_relu", "tanh"}, "tanh' reaches 1 only at x = 0"),
+        ({"relu", "tanh"}, "tanh' reaches 1 only at x = 0"),
+        ({"sigmoid", "relu", "leaky_relu"}, "never exceeds 1/4"),
+        ({"leaky_relu"}, "ReLU is x for every x > 0"),
+        (set(), "Leaky ReLU only changes"),
+        ({"relu", "elu"}, "unknown name"),
+        (3, "should be a set of names"),
+        ([1, 2], "should be a set of names"),
+    ],
+)
+def test_slope_one_rejects_wrong_sets_with_their_hint(answer, hint, capsys):
+    out = feedback(capsys, rl.check_slope_one_at_two, answer)
+    assert out.startswith("✗ Not yet") and hint in out
+    with pytest.raises(AssertionError, match="Not yet"):
+        rl.check_slope_one_at_two(answer, must_pass=True)
+
+
+# --- exercise 3: kinks of relu(x + 1) - 2 relu(x) + relu(x - 1) --------------------------------
+
+
+def measured_kinks():
+    """Count the candidate points where the one-sided slopes differ."""
+
+    def f(x):
+        return rl.relu(x + 1) - 2 * rl.relu(x) + rl.relu(x - 1)
+
+    h = 1e-3
+    return sum(
+        not np.isclose((f(c + h) - f(c)) / h, (f(c) - f(c - h)) / h) for c in (-1.0, 0.0, 1.0)
+    )
+
+
+@pytest.mark.parametrize("value", [3, 3.0, np.int64(3), measured_kinks()])
+def test_kink_count_accepts_three(value, capsys):
+    assert feedback(capsys, rl.check_kink_count, value).startswith("✓ Correct")
+    rl.check_kink_count(value, must_pass=True)
+
+
+@pytest.mark.parametrize(
+    "value, hint",
+    [
+        (1, "there are three ReLUs"),
+        (2, "x = 0 included"),
+        (0, "not smooth in general"),
+        (4, "compare the one-sided slopes"),
+        (2.9, "compare the one-sided slopes"),
+        (True, "should be a number"),
+    ],
+)
+def test_kink_count_rejects_wrong_counts(value, hint, capsys):
+    out = feedback(capsys, rl.check_kink_count, value)
+    assert out.startswith("✗ Not yet") and hint in out
+    with pytest.raises(AssertionError, match="Not yet"):
+        rl.check_kink_count(value, must_pass=True)
