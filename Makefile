@@ -45,7 +45,7 @@ lint: $(STAMP) ## ruff on relu_lib, tests and notebooks
 	$(BIN)/ruff format --check relu_lib tests
 
 bench: $(STAMP) ## cost of ReLU and other activations, and in-place ReLU's memory, on this machine
-	$(BIN)/python -W "ignore::RuntimeWarning:runpy" -m relu_lib.bench $(ARGS)
+	$(BIN)/python -c 'import sys; from relu_lib.bench import main; main(sys.argv[1:])' $(ARGS)
 
 clean: ## remove .venv and caches
 	rm -rf $(VENV) build *.egg-info .ruff_cache

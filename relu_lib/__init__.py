@@ -12,8 +12,7 @@
 - ``claims``: ``claim``, how a notebook states a checked result
 - ``session``: ``setup_notebook``, called once at the top of every notebook
 - ``exercises``: one checker per exercise, one module per notebook
-- ``bench``: the cost of activations against a plain copy, on this machine
-- ``bench``: the cost of activations against a plain copy, on this machine
+- ``bench``: what activations and in-place ReLU cost on this machine (``make bench``)
 """
 
 from . import (

@@ -364,11 +364,11 @@ def _format_table(rows, header=("device", "measurement", "forward", "forward + b
 
 
 def main(argv=None):
-    """``python -m relu_lib.bench``: the cost of ReLU and the other activations against a copy,
+    """``make bench``: the cost of ReLU and the other activations against a copy,
     forward and forward + backward, and what in-place ReLU saves in a small MLP, on the CPU
     and on the GPU when there is one, printed as one table."""
     parser = argparse.ArgumentParser(
-        prog="python -m relu_lib.bench",
+        prog="make bench ARGS=...",
         description="The cost of ReLU and other activations against a copy of the same tensor, "
         "forward and forward + backward, and what nn.ReLU(inplace=True) saves in a small MLP; "
         "on the CPU, and on the GPU when torch sees one.",

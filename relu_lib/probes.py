@@ -5,6 +5,7 @@ mode is left different from how it was found.
 """
 
 import contextlib
+import functools
 
 import torch
 import torch.nn.functional as F
@@ -21,6 +22,7 @@ __all__ = [
 ]
 
 
+@functools.cache
 def _activation_types():
     return tuple({type(factory(1)) for factory in ACTIVATIONS.values()} - {nn.Identity})
 
@@ -75,6 +77,15 @@ def activation_grad_norms(model, x, y=None):
     :class:`StackedMLP` with labels the cross-entropy would not be per model).
     """
     _check_input(x)
+    with _recorded_activations(model) as outputs:
+        loss = loss_for(model(x), y)
+    grads = torch.autograd.grad(loss, outputs)
+    return [g.norm().item() for g in grads]
+
+
+@contextlib.contextmanager
+def _recorded_activations(model):
+    """Collects, in order, the output of every activation layer in the forward passes inside."""
     outputs = []
     types = _activation_types()
     hooks = [
@@ -85,12 +96,10 @@ def activation_grad_norms(model, x, y=None):
     if not hooks:
         raise ValueError("model has no activation layer")
     try:
-        loss = loss_for(model(x), y)
+        yield outputs
     finally:
         for h in hooks:
             h.remove()
-    grads = torch.autograd.grad(loss, outputs)
-    return [g.norm().item() for g in grads]
 
 
 @contextlib.contextmanager
@@ -110,20 +119,8 @@ def activations(model, x):
 
     For a :class:`StackedMLP` each output has shape ``(models, rows, units)``."""
     _check_input(x)
-    outputs = []
-    hooks = [
-        m.register_forward_hook(lambda mod, inp, out: outputs.append(out.detach()))
-        for m in model.modules()
-        if isinstance(m, _activation_types())
-    ]
-    if not hooks:
-        raise ValueError("model has no activation layer")
-    try:
-        with _eval_mode(model):
-            model(x)
-    finally:
-        for h in hooks:
-            h.remove()
+    with _recorded_activations(model) as outputs, _eval_mode(model):
+        model(x)
     return outputs
 
 

@@ -5,17 +5,10 @@ import re
 
 import numpy as np
 import pytest
+from checker_testing import feedback
 
 import relu_lib as rl
 from relu_lib.exercises import nb05
-
-
-def feedback(capsys, checker, answer):
-    checker(answer)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, "a checker prints exactly one line"
-    return out
-
 
 CHECKERS = [rl.check_xavier_output_rms, rl.check_race_ratio, rl.check_memory_bound_time]
 

@@ -1,29 +1,13 @@
 """Notebook 07's checkers: the stub is 'not attempted', wrong answers are rejected with their
 hint, the right answers pass, and must_pass turns anything but a pass into an AssertionError."""
 
-import re
-
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from checker_testing import feedback, rejected
 
 import relu_lib as rl
-
-
-def feedback(capsys, checker, answer):
-    checker(answer)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, "a checker prints exactly one line"
-    return out
-
-
-def rejected(capsys, checker, answer, hint):
-    out = feedback(capsys, checker, answer)
-    assert out.startswith("✗ Not yet"), out
-    assert re.search(hint, out), out
-    with pytest.raises(AssertionError, match=hint):
-        checker(answer, must_pass=True)
 
 
 def stub_1(x, alpha): ...
