@@ -4,6 +4,7 @@ The loss is cross-entropy. For a :class:`StackedMLP` of M models it is the *sum*
 per-model mean losses, so each model gets exactly its own gradient and all M train at once.
 """
 
+import contextlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,6 +69,58 @@ def accuracy(model, x, y):
     return correct.cpu().numpy() if correct.dim() else correct.item()
 
 
+def _check_data(data):
+    if not isinstance(data, Dataset):
+        raise TypeError(f"data must be a relu_lib Dataset; got {type(data).__name__}")
+
+
+def _check_batch_size(batch_size, n_rows, full_batch_allowed):
+    if batch_size is None and full_batch_allowed:
+        return
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int):
+        raise ValueError(f"batch_size must be an int between 1 and {n_rows}; got {batch_size!r}")
+    if not 1 <= batch_size <= n_rows:
+        raise ValueError(f"batch_size must be between 1 and {n_rows}; got {batch_size!r}")
+
+
+@contextlib.contextmanager
+def _seeded(data, seed):
+    """Seeds torch inside the block only (RReLU, dropout), leaving the global state as it was;
+    yields the generator that shuffles the mini-batches."""
+    devices = [data.x_train.device.index or 0] if data.x_train.is_cuda else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield torch.Generator().manual_seed(seed)
+
+
+def _batches(n_rows, batch_size, shuffle):
+    """Row indices of the mini-batches, epoch after epoch, without end: a fresh permutation
+    each epoch (the epoch's last batch may be smaller); ``batch_size=None``: all rows in order."""
+    step = n_rows if batch_size is None else batch_size
+    while True:
+        order = (
+            torch.arange(n_rows)
+            if batch_size is None
+            else torch.randperm(n_rows, generator=shuffle)
+        )
+        for start in range(0, n_rows, step):
+            yield order[start : start + step]
+
+
+def _sgd_step(model, opt, data, rows, grad_scale=None):
+    """One optimiser step on the rows ``rows`` of the training set; returns the per-model
+    losses. ``grad_scale`` multiplies each model's gradients (one factor per model)."""
+    rows = rows.to(data.x_train.device)
+    losses = _per_model_losses(model(data.x_train[rows]), data.y_train[rows])
+    opt.zero_grad(set_to_none=True)
+    losses.sum().backward()
+    if grad_scale is not None:
+        for p in model.parameters():
+            p.grad.mul_(grad_scale.view(-1, *[1] * (p.dim() - 1)))
+    opt.step()
+    return losses.detach()
+
+
 def train(
     model,
     data,
@@ -88,8 +141,7 @@ def train(
     global random state. ``probe=True`` records the dead-unit fraction and sparsity of every
     activation layer after each epoch. A diverged run (loss NaN or inf) is recorded as it is.
     """
-    if not isinstance(data, Dataset):
-        raise TypeError(f"data must be a relu_lib Dataset; got {type(data).__name__}")
+    _check_data(data)
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {sorted(OPTIMIZERS)}")
     if not lr > 0:
@@ -97,8 +149,7 @@ def train(
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative int; got {epochs!r}")
     n_rows = len(data.x_train)
-    if batch_size is not None and not 1 <= batch_size <= n_rows:
-        raise ValueError(f"batch_size must be None or between 1 and {n_rows}; got {batch_size!r}")
+    _check_batch_size(batch_size, n_rows, full_batch_allowed=True)
     options = {"lr": lr, "weight_decay": weight_decay}
     if optimizer == "sgd":
         options["momentum"] = momentum
@@ -118,28 +169,12 @@ def train(
 
     with torch.no_grad():
         record(_loss_value(_per_model_losses(model(data.x_train), data.y_train)))
-    batch = n_rows if batch_size is None else batch_size
-    steps = -(-n_rows // batch)
-    with torch.random.fork_rng(
-        devices=[data.x_train.device.index or 0] if data.x_train.is_cuda else []
-    ):
-        torch.manual_seed(seed)
-        shuffle = torch.Generator().manual_seed(seed)
+    steps = -(-n_rows // (n_rows if batch_size is None else batch_size))
+    with _seeded(data, seed) as shuffle:
+        batches = _batches(n_rows, batch_size, shuffle)
         model.train()
         for _ in range(epochs):
-            order = (
-                torch.arange(n_rows)
-                if batch_size is None
-                else torch.randperm(n_rows, generator=shuffle)
-            )
-            epoch_losses = []
-            for start in range(0, n_rows, batch):
-                rows = order[start : start + batch].to(data.x_train.device)
-                losses = _per_model_losses(model(data.x_train[rows]), data.y_train[rows])
-                opt.zero_grad(set_to_none=True)
-                losses.sum().backward()
-                opt.step()
-                epoch_losses.append(losses.detach())
+            epoch_losses = [_sgd_step(model, opt, data, next(batches)) for _ in range(steps)]
             record(_loss_value(torch.stack(epoch_losses).mean(dim=0)))
     return History(
         **{k: np.asarray(v, dtype=float) for k, v in records.items()}, steps_per_epoch=steps
@@ -190,16 +225,12 @@ def train_steps(
     fixes the shuffling and any randomness inside the model without touching torch's global
     random state. Trains ``model`` in place; returns a :class:`StepHistory`.
     """
-    if not isinstance(data, Dataset):
-        raise TypeError(f"data must be a relu_lib Dataset; got {type(data).__name__}")
+    _check_data(data)
     for name, value in (("steps", steps), ("every", every)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name} must be a positive int; got {value!r}")
     n_rows = len(data.x_train)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int):
-        raise ValueError(f"batch_size must be an int between 1 and {n_rows}; got {batch_size!r}")
-    if not 1 <= batch_size <= n_rows:
-        raise ValueError(f"batch_size must be between 1 and {n_rows}; got {batch_size!r}")
+    _check_batch_size(batch_size, n_rows, full_batch_allowed=False)
     params = list(model.parameters())
     rates = torch.as_tensor(lr, dtype=params[0].dtype, device=params[0].device).flatten()
     n_models = model.n_models if hasattr(model, "n_models") else 1
@@ -214,25 +245,11 @@ def train_steps(
         return 1 - accuracy(model, data.x_train, data.y_train)
 
     records, at = [error()], [0]
-    with torch.random.fork_rng(
-        devices=[data.x_train.device.index or 0] if data.x_train.is_cuda else []
-    ):
-        torch.manual_seed(seed)
-        shuffle = torch.Generator().manual_seed(seed)
+    with _seeded(data, seed) as shuffle:
+        batches = _batches(n_rows, batch_size, shuffle)
         model.train()
-        order, start = torch.randperm(n_rows, generator=shuffle), 0
         for step in range(1, steps + 1):
-            if start >= n_rows:
-                order, start = torch.randperm(n_rows, generator=shuffle), 0
-            rows = order[start : start + batch_size].to(data.x_train.device)
-            start += batch_size
-            losses = _per_model_losses(model(data.x_train[rows]), data.y_train[rows])
-            opt.zero_grad(set_to_none=True)
-            losses.sum().backward()
-            if per_model:
-                for p in params:
-                    p.grad.mul_(rates.view(-1, *[1] * (p.dim() - 1)))
-            opt.step()
+            _sgd_step(model, opt, data, next(batches), rates if per_model else None)
             if step % every == 0 or step == steps:
                 records.append(error())
                 at.append(step)

@@ -209,6 +209,7 @@ def test_first_epoch_below():
         ({"lr": 0}, ValueError, "lr must be positive"),
         ({"epochs": -1}, ValueError, "epochs"),
         ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"batch_size": 2.5}, ValueError, "batch_size must be an int"),
         ({"optimizer": "adam", "momentum": 0.9}, ValueError, "momentum applies to sgd"),
     ],
 )
