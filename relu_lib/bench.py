@@ -1,6 +1,6 @@
 """What activations cost on this machine, measured against a plain copy of the same tensor,
-and what ``nn.ReLU(inplace=True)`` saves in a small MLP. ``python -m relu_lib.bench`` (or
-``make bench``) prints both as one table.
+and what ``nn.ReLU(inplace=True)`` saves in a small MLP. ``make bench`` prints both as one
+table (it calls :func:`main`).
 
 Elementwise activations read and write every element once, like a copy: where memory
 bandwidth is the limit (large tensors, GPUs) they all cost about one copy, whatever their
