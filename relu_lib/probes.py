@@ -135,6 +135,7 @@ def dead_unit_fraction(model, x):
     """One number per activation layer: the fraction of its units whose output is exactly 0 for
     every row of ``x`` (dead on that data). Only the ReLU family outputs exact zeros; Leaky ReLU,
     PReLU and smooth activations give 0 here unless a unit's input is exactly 0 everywhere.
+    A unit whose output is NaN (a diverged network) is not counted as dead.
     For a :class:`StackedMLP`, an array of shape ``(models, layers)``."""
     return _per_layer(
         [(out == 0).all(dim=-2).float().mean(dim=-1) for out in activations(model, x)]

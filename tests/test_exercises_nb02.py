@@ -43,6 +43,9 @@ CHECKERS = {
             (0.5, "one layer's factor on the squared norm"),
             (0.25**20, "sigmoid's largest derivative"),
             (0.1, "Take the square root"),
+            (2.0**-9.5, "that is 19 factors"),
+            (1.0e-3, "the theory's value"),
+            (1.1e-3, "the theory's value"),
         ],
     ),
 }

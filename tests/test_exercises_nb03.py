@@ -37,7 +37,7 @@ def test_clamp_wrong_answers_get_their_hint(value, hint, capsys):
 
 
 @pytest.mark.parametrize(
-    "checker", [rl.check_clamp_grad_at_zero, rl.check_central_difference_at_zero]
+    "checker", [rl.check_clamp_grad_at_zero, rl.check_central_difference_near_kink]
 )
 def test_number_stubs_and_non_numbers(checker, capsys):
     assert feedback(capsys, checker, ...).startswith("○ Not attempted yet")
@@ -123,28 +123,33 @@ def test_the_learner_function_cannot_corrupt_the_cases(capsys):
     assert feedback(capsys, rl.check_relu_backward, in_place).startswith("✓ Correct")
 
 
-# --- exercise 3: the central difference at 0 --------------------------------------------------
+# --- exercise 3: the central difference next to the kink --------------------------------------
 
 
 def test_central_difference_answer(capsys):
-    h = 1e-3
-    value = (rl.relu(h) - rl.relu(-h)) / (2 * h)
-    assert feedback(capsys, rl.check_central_difference_at_zero, value).startswith("✓ Correct")
-    rl.check_central_difference_at_zero(float(value), must_pass=True)
+    x, h = 2.5e-4, 1e-3
+    value = (rl.relu(x + h) - rl.relu(x - h)) / (2 * h)
+    assert feedback(capsys, rl.check_central_difference_near_kink, value).startswith("✓ Correct")
+    rl.check_central_difference_near_kink(float(value), must_pass=True)
+    rl.check_central_difference_near_kink(5 / 8, must_pass=True)
+    torch_value = (torch.relu(torch.tensor(x + h)) - torch.relu(torch.tensor(x - h))) / (2 * h)
+    rl.check_central_difference_near_kink(torch_value.item(), must_pass=True)
 
 
 @pytest.mark.parametrize(
     "value, hint",
     [
         (1.0, "forward difference"),
-        (0.0, "backward difference"),
-        (1e-3, "divide by 2h"),
-        (0.25, "compute (relu(h)"),
-        (np.float64(2.0), "compute (relu(h)"),
+        (0.5, "central difference at exactly 0"),
+        (0.75, "x = h/2"),
+        (0.25, "backward difference"),
+        (0.0, "where ReLU rises"),
+        (1.25e-3, "divide by 2h"),
+        (np.float64(0.6), "x - h is negative"),
     ],
 )
 def test_central_difference_wrong_answers(value, hint, capsys):
-    out = feedback(capsys, rl.check_central_difference_at_zero, value)
+    out = feedback(capsys, rl.check_central_difference_near_kink, value)
     assert out.startswith("✗ Not yet") and hint in out
-    with pytest.raises(AssertionError):
-        rl.check_central_difference_at_zero(value, must_pass=True)
+    with pytest.raises(AssertionError, match="Not yet"):
+        rl.check_central_difference_near_kink(value, must_pass=True)

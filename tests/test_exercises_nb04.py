@@ -8,7 +8,7 @@ from checker_testing import feedback
 
 import relu_lib as rl
 
-CHECKERS = [rl.check_sigmoid_slope_at_zero, rl.check_slope_one_at_two, rl.check_kink_count]
+CHECKERS = [rl.check_sigmoid_half_peak, rl.check_slope_one_at_two, rl.check_kink_count]
 
 
 @pytest.mark.parametrize("checker", CHECKERS)
@@ -19,36 +19,59 @@ def test_stubs_are_not_attempted(checker, stub, capsys):
         checker(stub, must_pass=True)
 
 
-# --- exercise 1: sigmoid'(0) read off the plot ------------------------------------------------
+# --- exercise 1: where sigmoid' falls to half its peak, read off the plot -------------------------
 
 
-@pytest.mark.parametrize("value", [0.25, 1 / 4, 0.24, 0.26, np.float32(0.25)])
-def test_sigmoid_slope_accepts_a_reading_of_one_quarter(value, capsys):
-    assert feedback(capsys, rl.check_sigmoid_slope_at_zero, value).startswith("✓ Correct")
-    rl.check_sigmoid_slope_at_zero(value, must_pass=True)
+def exact_half_peak():
+    """Solve sigmoid'(x) = 1/8 numerically with autograd, by bisection on x > 0."""
+
+    def slope(x):
+        t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+        torch.sigmoid(t).backward()
+        return t.grad.item()
+
+    lo, hi = 0.0, 5.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if slope(mid) > 1 / 8 else (lo, mid)
+    return lo
 
 
-def test_sigmoid_slope_answer_is_what_autograd_measures():
-    x = torch.tensor(0.0, requires_grad=True)
-    torch.sigmoid(x).backward()
-    rl.check_sigmoid_slope_at_zero(x.grad.item(), must_pass=True)
+def test_the_expected_point_is_where_autograd_gives_one_eighth():
+    from relu_lib.exercises.nb04 import SIGMOID_HALF_PEAK_X, TANH_HALF_PEAK_X
+
+    assert abs(exact_half_peak() - SIGMOID_HALF_PEAK_X) < 1e-9
+    t = torch.tensor(TANH_HALF_PEAK_X, dtype=torch.float64, requires_grad=True)
+    torch.tanh(t).backward()
+    assert abs(t.grad.item() - 0.5) < 1e-12
+
+
+@pytest.mark.parametrize("value", [exact_half_peak(), 1.76, 1.6, 1.95, np.float32(1.8)])
+def test_sigmoid_half_peak_accepts_a_reading_near_1_76(value, capsys):
+    assert feedback(capsys, rl.check_sigmoid_half_peak, value).startswith("✓ Correct")
+    rl.check_sigmoid_half_peak(value, must_pass=True)
 
 
 @pytest.mark.parametrize(
     "value, hint",
     [
-        (0.5, "sigmoid(0), the function's value"),
-        (1.0, "tanh'(0)"),
-        (0, "ReLU's derivative at 0"),
-        (0.1, "read its height"),
-        ("0.25", "should be a number"),
+        (-1.76, "give the positive x"),
+        (0.125, "a height on the y axis"),
+        (0.25, "a height on the y axis"),
+        (0, "at its peak, 1/4"),
+        (0.88, "where tanh' falls to half its peak"),
+        (5.0, "far below half its peak"),
+        (1.3, "draw a horizontal line at 1/8"),
+        (2.1, "draw a horizontal line at 1/8"),
+        ("1.76", "should be a number"),
+        (True, "should be a number"),
     ],
 )
-def test_sigmoid_slope_rejects_wrong_readings(value, hint, capsys):
-    out = feedback(capsys, rl.check_sigmoid_slope_at_zero, value)
+def test_sigmoid_half_peak_rejects_wrong_readings(value, hint, capsys):
+    out = feedback(capsys, rl.check_sigmoid_half_peak, value)
     assert out.startswith("✗ Not yet") and hint in out
     with pytest.raises(AssertionError, match="Not yet"):
-        rl.check_sigmoid_slope_at_zero(value, must_pass=True)
+        rl.check_sigmoid_half_peak(value, must_pass=True)
 
 
 # --- exercise 2: which curves have slope 1 at x = 2 -------------------------------------------

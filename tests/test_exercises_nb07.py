@@ -13,9 +13,6 @@ import relu_lib as rl
 def stub_1(x, alpha): ...
 
 
-def stub_3(alpha): ...
-
-
 def not_implemented(*args):
     raise NotImplementedError
 
@@ -106,41 +103,62 @@ def test_check_rrelu_test_slope_wants_a_number(value, capsys):
     assert "should be a number" in feedback(capsys, rl.check_rrelu_test_slope, value)
 
 
-# ----------------------------------------- exercise 3: when is max(alpha x, x) leaky?
+# ------------------------------------- exercise 3: the gradient on PReLU's slopes
 
 
-WRONG_RULES = {
-    "try a negative alpha": lambda alpha: 0 <= alpha <= 1,
-    "the boundary is\\s+included": lambda alpha: alpha < 1,
-    "the article's own case": lambda alpha: alpha > 1,
-    "at alpha = 2 and x = 1": lambda alpha: True,
-    "should return True or False": lambda alpha: "yes" if alpha <= 1 else "no",
-    "raised ValueError": lambda alpha: np.sqrt(np.array([alpha])).item() < 1 or int("x"),
+def other_axes(x):
+    return tuple(i for i in range(x.ndim) if i != 1)
+
+
+def slope_grad(x, g):
+    return (g * np.minimum(x, 0)).sum(axis=other_axes(x))
+
+
+def via_autograd(x, g):
+    xt = torch.from_numpy(x)
+    a = torch.full((x.shape[1],), 0.25, dtype=xt.dtype, requires_grad=True)
+    (grad,) = torch.autograd.grad(F.prelu(xt, a), a, torch.from_numpy(g))
+    return grad  # a tensor is accepted
+
+
+def with_where(x, g):
+    return np.where(x < 0, g * x, 0.0).sum(axis=other_axes(x))
+
+
+WRONG_SLOPE_GRADS = {
+    "multiply by the incoming gradient g": lambda x, g: np.minimum(x, 0).sum(axis=other_axes(x)),
+    "not a 0/1 indicator": lambda x, g: (g * (x < 0)).sum(axis=other_axes(x)),
+    "use min\\(0, x\\), not x": lambda x, g: (g * x).sum(axis=other_axes(x)),
+    "not max\\(0, x\\)": lambda x, g: (g * np.maximum(x, 0)).sum(axis=other_axes(x)),
+    "a single shared slope": lambda x, g: (g * np.minimum(x, 0)).sum(),
+    "for a 3-D input, axes 0 and 2": lambda x, g: (g * np.minimum(x, 0)).sum(axis=0),
+    "one term per element": lambda x, g: g * np.minimum(x, 0),
+    "over every element of channel c, of g \\* min": lambda x, g: 2 * slope_grad(x, g),
+    "should return numbers": lambda x, g: "dL/da",
+    "raised ZeroDivisionError": lambda x, g: 1 / 0,
 }
 
 
-@pytest.mark.parametrize("hint", WRONG_RULES)
-def test_check_max_form_rejects_wrong_rules_with_their_hint(hint, capsys):
-    rejected(capsys, rl.check_max_form_is_leaky, WRONG_RULES[hint], hint)
+@pytest.mark.parametrize("hint", WRONG_SLOPE_GRADS)
+def test_check_prelu_slope_grad_rejects_wrong_answers_with_their_hint(hint, capsys):
+    rejected(capsys, rl.check_prelu_slope_grad, WRONG_SLOPE_GRADS[hint], hint)
 
 
-def numerically(alpha):
-    x = np.linspace(-5, 5, 101)
-    return bool(np.array_equal(np.maximum(alpha * x, x), rl.leaky_relu(x, alpha)))
+@pytest.mark.parametrize("fn", [slope_grad, via_autograd, with_where])
+def test_check_prelu_slope_grad_accepts_right_answers(fn, capsys):
+    assert feedback(capsys, rl.check_prelu_slope_grad, fn).startswith("✓ Correct")
+    rl.check_prelu_slope_grad(fn, must_pass=True)
 
 
-@pytest.mark.parametrize("fn", [lambda alpha: alpha <= 1, numerically, lambda a: np.bool_(a <= 1)])
-def test_check_max_form_accepts_right_answers(fn, capsys):
-    assert feedback(capsys, rl.check_max_form_is_leaky, fn).startswith("✓ Correct")
-    rl.check_max_form_is_leaky(fn, must_pass=True)
+def stub_3(x, g): ...
 
 
 @pytest.mark.parametrize("fn", [stub_3, not_implemented])
-def test_check_max_form_stub_is_not_attempted(fn, capsys):
-    assert feedback(capsys, rl.check_max_form_is_leaky, fn).startswith("○ Not attempted yet")
+def test_check_prelu_slope_grad_stub_is_not_attempted(fn, capsys):
+    assert feedback(capsys, rl.check_prelu_slope_grad, fn).startswith("○ Not attempted yet")
     with pytest.raises(AssertionError, match="Not attempted"):
-        rl.check_max_form_is_leaky(fn, must_pass=True)
+        rl.check_prelu_slope_grad(fn, must_pass=True)
 
 
-def test_check_max_form_wants_a_function(capsys):
-    assert "should be a function" in feedback(capsys, rl.check_max_form_is_leaky, True)
+def test_check_prelu_slope_grad_wants_a_function(capsys):
+    assert "should be a function" in feedback(capsys, rl.check_prelu_slope_grad, 0.25)

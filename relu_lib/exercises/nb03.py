@@ -4,7 +4,7 @@ import torch
 
 from .core import NOT_ATTEMPTED, check_number, is_stub, verdict
 
-__all__ = ["check_clamp_grad_at_zero", "check_relu_backward", "check_central_difference_at_zero"]
+__all__ = ["check_clamp_grad_at_zero", "check_relu_backward", "check_central_difference_near_kink"]
 
 
 def check_clamp_grad_at_zero(value, must_pass=False):
@@ -116,30 +116,41 @@ def check_relu_backward(fn, must_pass=False):
     )
 
 
-def check_central_difference_at_zero(value, must_pass=False):
-    """Notebook 03, exercise 3: the central difference of ReLU at 0 with h = 1e-3."""
+def check_central_difference_near_kink(value, must_pass=False):
+    """Notebook 03, exercise 3: the central difference of ReLU at x = 2.5e-4 with h = 1e-3. The
+    stencil straddles the kink, so it is (x + h) / (2h) = 5/8."""
     return check_number(
         value,
-        "central_at_zero",
-        0.5,
-        "(relu(h) - relu(-h)) / (2h) = h / (2h) = 1/2, for every h: the average of the two "
-        "one-sided slopes, not a derivative.",
+        "central_near_kink",
+        0.625,
+        "the stencil [x - h, x + h] reaches below 0, so relu(x - h) = 0 and the quotient is "
+        "(x + h) / (2h) = 1.25e-3 / 2e-3 = 0.625: neither slope 0 nor slope 1. With x = h/4 it "
+        "is 5/8 whatever h; near a kink a central difference measures the stencil, not the "
+        "derivative.",
         must_pass,
         wrong=(
             (
                 1.0,
-                "1 is the forward difference (relu(h) - relu(0)) / h. The central difference "
-                "looks both ways: (relu(h) - relu(-h)) / (2h).",
+                "1 is ReLU's derivative at x > 0 (and the forward difference). The central "
+                "difference also looks left, to x - h = -7.5e-4, where ReLU is 0.",
             ),
             (
-                0.0,
-                "0 is the backward difference (relu(0) - relu(-h)) / h, and PyTorch's "
-                "convention. The central difference is (relu(h) - relu(-h)) / (2h).",
+                0.5,
+                "1/2 is the central difference at exactly 0. Here x = 2.5e-4 = h/4: the stencil "
+                "is not centred on the kink.",
             ),
             (
-                1e-3,
-                "that is relu(h) - relu(-h) = h; divide by 2h.",
+                0.75,
+                "0.75 is the value at x = h/2, the case worked out in the notebook. Here x = h/4.",
             ),
+            (
+                0.25,
+                "0.25 is the backward difference (relu(x) - relu(x - h)) / h. The central "
+                "difference is (relu(x + h) - relu(x - h)) / (2h).",
+            ),
+            (0.0, "x = 2.5e-4 is positive, and the stencil reaches x + h > 0, where ReLU rises."),
+            (1.25e-3, "that is relu(x + h) - relu(x - h); divide by 2h."),
         ),
-        hint="compute (relu(h) - relu(-h)) / (2 * h) with h = 1e-3.",
+        hint="compute (relu(x + h) - relu(x - h)) / (2 * h) with x = 2.5e-4 and h = 1e-3: x - h is "
+        "negative, so relu(x - h) = 0.",
     )

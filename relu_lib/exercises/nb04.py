@@ -1,35 +1,65 @@
 """Checkers for notebook 04, "The graphs"."""
 
+import numpy as np
+
 from .core import NOT_ATTEMPTED, check_number, is_stub, verdict
 
-__all__ = ["check_sigmoid_slope_at_zero", "check_slope_one_at_two", "check_kink_count"]
+__all__ = ["check_sigmoid_half_peak", "check_slope_one_at_two", "check_kink_count"]
 
 
-def check_sigmoid_slope_at_zero(value, must_pass=False):
-    """Notebook 04, exercise 1: sigmoid'(0), read off the derivative plot."""
-    return check_number(
-        value,
-        "sigmoid_slope_at_zero",
-        0.25,
-        "sigmoid'(0) = sigmoid(0) (1 - sigmoid(0)) = 1/2 · 1/2 = 1/4, its largest value.",
-        must_pass,
-        rtol=0.0,
-        atol=0.02,
-        wrong=(
-            (
-                0.5,
-                "0.5 is sigmoid(0), the function's value (left panel). Read the right panel, the "
-                "derivative.",
-            ),
-            (
-                1.0,
-                "1 is tanh'(0), the peak of the other smooth curve. The sigmoid's derivative "
-                "peaks lower.",
-            ),
-            (0.0, "0 is ReLU's derivative at 0 (PyTorch's value). Look at the sigmoid's curve."),
-        ),
-        hint="find the sigmoid's curve in the derivative panel and read its height at x = 0.",
-    )
+# sigmoid'(x) = 1/8, half its peak, where sigmoid(x) = (1 + sqrt(1/2)) / 2: x = log of s / (1 - s).
+SIGMOID_HALF_PEAK_X = float(np.log((1 + np.sqrt(0.5)) / (1 - np.sqrt(0.5))))  # 1.7627...
+TANH_HALF_PEAK_X = float(np.arccosh(np.sqrt(2)))  # tanh'(x) = 1/2 at 0.8814...
+READING_TOLERANCE = 0.2
+
+
+def check_sigmoid_half_peak(value, must_pass=False):
+    """Notebook 04, exercise 1: the positive x where sigmoid' has fallen to half its peak (1/8),
+    read off the derivative plot (within 0.2) or solved exactly: x = 1.7627..."""
+    if is_stub(value):
+        return verdict(
+            NOT_ATTEMPTED, "set `half_peak_x` to your answer, then run this cell again.", must_pass
+        )
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        return verdict(
+            False, f"half_peak_x should be a number; got {type(value).__name__}.", must_pass
+        )
+    x = float(value)
+    if abs(x - SIGMOID_HALF_PEAK_X) <= READING_TOLERANCE:
+        return verdict(
+            True,
+            f"sigmoid' = 1/8 at x = log((1 + sqrt(1/2)) / (1 - sqrt(1/2))) = "
+            f"{SIGMOID_HALF_PEAK_X:.2f}: beyond |x| of about 1.8 a sigmoid unit passes less than "
+            f"half of its best slope, itself only 1/4. tanh' halves sooner, at "
+            f"{TANH_HALF_PEAK_X:.2f}, from a peak of 1.",
+            must_pass,
+        )
+    if abs(x + SIGMOID_HALF_PEAK_X) <= READING_TOLERANCE:
+        hint = "sigmoid' is symmetric, so that point has a mirror image: give the positive x."
+    elif x in (0.125, 0.25):
+        hint = "that is a height on the y axis. The question asks at which x the curve is 1/8 high."
+    elif abs(x) <= READING_TOLERANCE:
+        hint = (
+            "at x = 0 sigmoid' is at its peak, 1/4. Follow the curve to the right until it is "
+            "half as high."
+        )
+    elif abs(x - TANH_HALF_PEAK_X) <= READING_TOLERANCE:
+        hint = (
+            "that is where tanh' falls to half its peak (1/2). Read the sigmoid's curve, the "
+            "lower and wider one, at height 1/8."
+        )
+    elif x > 3:
+        hint = (
+            "by then sigmoid' is far below half its peak (at x = 5 it is 2.7% of it). Look "
+            "closer to 0, where the curve is 1/8 high."
+        )
+    else:
+        hint = (
+            "draw a horizontal line at 1/8 = 0.125 in the derivative panel and read the x where "
+            "the sigmoid's curve crosses it on the right; or solve s (1 - s) = 1/8 for "
+            "s = sigmoid(x)."
+        )
+    return verdict(False, f"half_peak_x = {value!r} is not it. Hint: {hint}", must_pass)
 
 
 _NAMES = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh", "leakyrelu": "leaky_relu"}

@@ -4,7 +4,7 @@ import numpy as np
 
 from .core import NOT_ATTEMPTED, check_number, is_stub, verdict
 
-__all__ = ["check_leaky_relu", "check_rrelu_test_slope", "check_max_form_is_leaky"]
+__all__ = ["check_leaky_relu", "check_rrelu_test_slope", "check_prelu_slope_grad"]
 
 MAX_FORM_HINT = (
     "max(alpha * x, x) is Leaky ReLU only for alpha <= 1; for alpha > 1 it keeps alpha * x "
@@ -106,70 +106,106 @@ def check_rrelu_test_slope(value, must_pass=False):
     )
 
 
-def check_max_form_is_leaky(fn, must_pass=False):
-    """Notebook 07, exercise 3: ``max_form_is_leaky(alpha)``, True exactly when
-    max(alpha x, x) equals Leaky ReLU with slope alpha for every real x."""
+def _other_axes(x):
+    return tuple(axis for axis in range(x.ndim) if axis != 1)
+
+
+def check_prelu_slope_grad(fn, must_pass=False):
+    """Notebook 07, exercise 3: ``prelu_slope_grad(x, g)``, the gradient of the loss with
+    respect to PReLU's channel-wise slopes, given the input ``x`` (channels on axis 1) and the
+    incoming gradient ``g`` (same shape): ``sum over all axes but 1 of g * min(0, x)``."""
     if not callable(fn):
         return verdict(
-            False, f"max_form_is_leaky should be a function; got {type(fn).__name__}.", must_pass
+            False, f"prelu_slope_grad should be a function; got {type(fn).__name__}.", must_pass
         )
+    rng = np.random.default_rng(7)
+    x2, x3 = rng.normal(size=(6, 3)), rng.normal(size=(4, 3, 5))
     cases = [
-        (0.01, "the article's own case: for 0 <= alpha <= 1 the two agree."),
-        (0.5, "for 0 <= alpha <= 1 the two agree."),
-        (
-            1.0,
-            "at alpha = 1 both formulas are the identity x, so they agree: the boundary is "
-            "included.",
-        ),
-        (0.0, "at alpha = 0 both are ReLU."),
-        (
-            -0.5,
-            "try a negative alpha: for x < 0, alpha * x > 0 > x, so the max is alpha * x; for "
-            "x > 0, alpha * x < 0 < x, so it is x. Both formulas give the same function.",
-        ),
-        (-3.0, "a negative alpha, however large, still gives the same function both ways."),
-        (
-            2.0,
-            "at alpha = 2 and x = 1, max(2, 1) = 2 but Leaky ReLU gives 1: the max keeps the "
-            "steeper line on the positive side.",
-        ),
-        (1.5, "any alpha > 1 makes max(alpha * x, x) = alpha * x for x > 0."),
-        (100.0, "any alpha > 1 makes max(alpha * x, x) = alpha * x for x > 0."),
+        (x2, np.ones_like(x2)),
+        (x2, rng.normal(size=x2.shape)),
+        (x3, rng.normal(size=x3.shape)),
     ]
-    for alpha, hint in cases:
-        expected = alpha <= 1
+    for x, g in cases:
+        axes = _other_axes(x)
+        expected = (g * np.minimum(x, 0)).sum(axis=axes)
+        call = f"prelu_slope_grad(x of shape {x.shape}, g)"
         try:
-            got = fn(alpha)
+            got = fn(x.copy(), g.copy())
         except NotImplementedError:
             got = None
         except Exception as err:  # a learner's bug: report it as feedback, not a traceback
-            return verdict(
-                False,
-                f"max_form_is_leaky({alpha}) raised {type(err).__name__}: {err}.",
-                must_pass,
-            )
+            return verdict(False, f"{call} raised {type(err).__name__}: {err}.", must_pass)
         if is_stub(got):
             return verdict(
                 NOT_ATTEMPTED,
-                "fill in max_form_is_leaky above, then run this cell again.",
+                "fill in prelu_slope_grad above, then run this cell again.",
                 must_pass,
             )
-        if not isinstance(got, bool | np.bool_):
+        if hasattr(got, "detach"):  # a torch tensor is fine too
+            got = got.detach().cpu().numpy()
+        got = np.asarray(got)
+        if got.dtype.kind not in "iuf":
+            return verdict(False, f"{call} should return numbers; got {got!r:.80}.", must_pass)
+        if got.shape != expected.shape:
+            if got.size == 1:
+                hint = (
+                    "one number is the gradient of a single shared slope (nn.PReLU() with "
+                    "num_parameters=1). Here each channel has its own slope: sum over every "
+                    "axis except axis 1."
+                )
+            elif got.shape == x.shape:
+                hint = (
+                    "that is one term per element. The slope a_c is shared by every element of "
+                    "channel c, so their contributions add up: sum over every axis except axis 1."
+                )
+            else:
+                hint = (
+                    f"one number per channel: shape ({x.shape[1]},), the size of axis 1. Sum "
+                    "over every other axis (for a 3-D input, axes 0 and 2)."
+                )
             return verdict(
                 False,
-                f"max_form_is_leaky({alpha}) should return True or False; got "
-                f"{type(got).__name__}.",
+                f"{call} has shape {got.shape}, expected {expected.shape}. Hint: {hint}",
                 must_pass,
             )
-        if bool(got) != expected:
-            return verdict(
-                False,
-                f"max_form_is_leaky({alpha}) returned {bool(got)}, but the two formulas "
-                f"{'agree' if expected else 'differ'} there. Hint: {hint}",
-                must_pass,
-            )
+        if np.allclose(got, expected, rtol=1e-9, atol=1e-12):
+            continue
+        wrong = [
+            (
+                np.minimum(x, 0).sum(axis=axes),
+                "multiply by the incoming gradient g: by the chain rule each element adds "
+                "g * df/da_c.",
+            ),
+            (
+                (g * (x <= 0)).sum(axis=axes),
+                "df/da_c is min(0, x), the negative input itself, not a 0/1 indicator: the "
+                "slope multiplies x.",
+            ),
+            (
+                (g * (x < 0)).sum(axis=axes),
+                "df/da_c is min(0, x), the negative input itself, not a 0/1 indicator: the "
+                "slope multiplies x.",
+            ),
+            (
+                (g * x).sum(axis=axes),
+                "only negative inputs go through the slope: use min(0, x), not x.",
+            ),
+            (
+                (g * np.maximum(x, 0)).sum(axis=axes),
+                "the slope acts on the negative side: min(0, x), not max(0, x).",
+            ),
+        ]
+        hint = next(
+            (h for value, h in wrong if np.allclose(got, value, rtol=1e-9, atol=1e-12)),
+            "dL/da_c is the sum, over every element of channel c, of g * min(0, x).",
+        )
+        return verdict(
+            False,
+            f"{call} returned {np.round(got, 4)}, expected {np.round(expected, 4)}. Hint: {hint}",
+            must_pass,
+        )
     return verdict(
         True,
-        "max(alpha x, x) is Leaky ReLU exactly when alpha <= 1, negative slopes included.",
+        "dL/da_c is the sum over channel c of g * min(0, x), for 2-D and 3-D inputs.",
         must_pass,
     )
