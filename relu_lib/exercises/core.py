@@ -68,18 +68,26 @@ def check_function(fn, name, cases, success, must_pass):
     return verdict(True, success, must_pass)
 
 
+def numeric_answer(value, name, must_pass):
+    """The learner's answer ``value`` as a float; or None, once the feedback for an untouched
+    stub or for something that is not a number has been given."""
+    if is_stub(value):
+        verdict(NOT_ATTEMPTED, f"set `{name}` to your answer, then run this cell again.", must_pass)
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        verdict(False, f"{name} should be a number; got {type(value).__name__}.", must_pass)
+        return None
+    return float(value)
+
+
 def check_number(value, name, expected, success, must_pass, rtol=1e-6, atol=0.0, wrong=(), hint=""):
     """A numeric answer ``value`` for ``name``, right when close to ``expected``.
 
     ``wrong`` lists ``(known wrong value, hint)`` pairs, matched with the same tolerance, so a
     common mistake gets its own explanation; any other wrong number gets ``hint``.
     """
-    if is_stub(value):
-        return verdict(
-            NOT_ATTEMPTED, f"set `{name}` to your answer, then run this cell again.", must_pass
-        )
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        return verdict(False, f"{name} should be a number; got {type(value).__name__}.", must_pass)
+    if numeric_answer(value, name, must_pass) is None:
+        return
     if np.isclose(value, expected, rtol=rtol, atol=atol):
         return verdict(True, success, must_pass)
     for known, known_hint in wrong:

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .core import NOT_ATTEMPTED, check_function, is_stub, verdict
+from .core import check_function, numeric_answer, verdict
 
 __all__ = ["check_relu", "check_relu_from_abs", "check_abs_formula_breaks_at"]
 
@@ -76,14 +76,8 @@ def check_relu_from_abs(fn, must_pass=False):
 
 def check_abs_formula_breaks_at(value, must_pass=False):
     """Notebook 01, exercise 3: a float64 input where (x + |x|) / 2 differs from ReLU."""
-    if is_stub(value):
-        return verdict(
-            NOT_ATTEMPTED, "set `breaks_at` to a float, then run this cell again.", must_pass
-        )
-    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
-        return verdict(
-            False, f"breaks_at should be a number; got {type(value).__name__}.", must_pass
-        )
+    if numeric_answer(value, "breaks_at", must_pass) is None:
+        return
     x = np.float64(value)
     with np.errstate(over="ignore", invalid="ignore"):
         doubled = x + np.abs(x)

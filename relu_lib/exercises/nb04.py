@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .core import NOT_ATTEMPTED, check_number, is_stub, verdict
+from .core import NOT_ATTEMPTED, check_number, is_stub, numeric_answer, verdict
 
 __all__ = ["check_sigmoid_half_peak", "check_slope_one_at_two", "check_kink_count"]
 
@@ -16,15 +16,9 @@ READING_TOLERANCE = 0.2
 def check_sigmoid_half_peak(value, must_pass=False):
     """Notebook 04, exercise 1: the positive x where sigmoid' has fallen to half its peak (1/8),
     read off the derivative plot (within 0.2) or solved exactly: x = 1.7627..."""
-    if is_stub(value):
-        return verdict(
-            NOT_ATTEMPTED, "set `half_peak_x` to your answer, then run this cell again.", must_pass
-        )
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        return verdict(
-            False, f"half_peak_x should be a number; got {type(value).__name__}.", must_pass
-        )
-    x = float(value)
+    x = numeric_answer(value, "half_peak_x", must_pass)
+    if x is None:
+        return
     if abs(x - SIGMOID_HALF_PEAK_X) <= READING_TOLERANCE:
         return verdict(
             True,
