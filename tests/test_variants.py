@@ -6,6 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from scipy import stats
+from test_functional import BAD_INPUTS
 
 import relu_lib as rl
 
@@ -127,14 +128,6 @@ def test_bad_alpha_shapes_are_refused_by_both(x_shape, a_shape, match):
 def test_bad_alpha_values_are_named(alpha, error, match):
     with pytest.raises(error, match=match):
         rl.prelu(np.ones((2, 1)), alpha)
-
-
-BAD_INPUTS = {
-    "complex numbers": np.array([1 + 2j]),
-    "strings": np.array(["a", "b"]),
-    "Python objects": np.array([1.0, None], dtype=object),
-    "booleans": np.array([True, False]),
-}
 
 
 @pytest.mark.parametrize("what", BAD_INPUTS)
