@@ -3,7 +3,13 @@
 Figures get an opaque white background (readable in light and dark notebook themes) and an
 explicit size (the size is printed in the notebook's text output, which nbval compares).
 Every helper returns the figure; a notebook cell ends with ``plt.show()``.
+
+Each activation has one colour in every figure of the course (``ACTIVATION_COLORS``): a
+curve whose label names an activation ("ReLU", "tanh, Xavier", "Leaky ReLU'") is drawn in
+that colour by every helper here, and ``activation_color`` gives it to hand-made plots.
 """
+
+import re
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -15,6 +21,8 @@ __all__ = [
     "plot_curves",
     "plot_function_and_derivative",
     "plot_per_layer",
+    "activation_color",
+    "ACTIVATION_COLORS",
 ]
 
 FIGSIZE = (6.4, 3.6)
@@ -30,6 +38,63 @@ COLORS = [
     "#17becf",
     "#7f7f7f",
 ]
+
+# One colour per activation, for the whole course. Kept out of the start of the default cycle
+# where possible, so an unrelated second curve does not look like ReLU.
+ACTIVATION_COLORS = {
+    "relu": "#1f77b4",
+    "sigmoid": "#d62728",
+    "tanh": "#2ca02c",
+    "leaky_relu": "#9467bd",
+    "prelu": "#ff7f0e",
+    "rrelu": "#8c564b",
+    "elu": "#e377c2",
+    "gelu": "#17becf",
+    "silu": "#bcbd22",
+    "relu6": "#393b79",
+    "identity": "#7f7f7f",
+}
+# Most specific first: "Leaky ReLU" and "PReLU" must not be read as "ReLU".
+_ACTIVATION_PATTERNS = [
+    ("leaky_relu", r"leaky[ _-]?relu"),
+    ("prelu", r"prelu"),
+    ("rrelu", r"rrelu"),
+    ("relu6", r"relu6"),
+    ("gelu", r"gelu"),
+    ("silu", r"silu|swish"),
+    ("elu", r"elu"),
+    ("relu", r"relu"),
+    ("sigmoid", r"sigmoid"),
+    ("tanh", r"tanh"),
+    ("identity", r"identity|linear"),
+]
+_ACTIVATION_RES = [
+    (name, re.compile(rf"(?<![a-z0-9]){pattern}(?![a-z0-9])", re.IGNORECASE))
+    for name, pattern in _ACTIVATION_PATTERNS
+]
+
+
+def activation_color(label):
+    """The course's colour for the activation that ``label`` names, or None if it names none.
+
+    ``label`` may carry more words: "ReLU, He init", "tanh'" and "leaky_relu" all match.
+    """
+    if not isinstance(label, str):
+        raise TypeError(f"label must be a str; got {type(label).__name__}")
+    for name, pattern in _ACTIVATION_RES:
+        if pattern.search(label):
+            return ACTIVATION_COLORS[name]
+    return None
+
+
+def _colors_for(labels):
+    """Colours by activation when every label names a different one, else the default cycle
+    (None), so that "sigmoid, Xavier" and "sigmoid, 16/n" on one plot stay distinguishable."""
+    colors = [activation_color(str(label)) for label in labels]
+    if None in colors or len(set(colors)) < len(colors):
+        return [None] * len(colors)
+    return colors
+
 
 COURSE_STYLE = {
     "figure.figsize": FIGSIZE,
@@ -85,13 +150,18 @@ def _label(ax, title=None, xlabel=None, ylabel=None):
 
 
 def plot_curves(x, curves, ax=None, title=None, xlabel="x", ylabel=None, styles=None):
-    """A family of curves ``{label: y}`` on shared axes; returns the figure."""
+    """A family of curves ``{label: y}`` on shared axes; returns the figure.
+
+    Curves are coloured by the activation their label names (see ``activation_color``);
+    ``styles`` maps a label to keyword arguments of ``ax.plot`` that override it."""
     if ax is None:
         fig, (ax,) = new_figure()
     fig = ax.figure
     x = np.asarray(x)
-    for label, y in curves.items():
-        ax.plot(x, np.asarray(y), label=label, **(styles or {}).get(label, {}))
+    for (label, y), color in zip(curves.items(), _colors_for(curves), strict=True):
+        style = {"color": color} if color else {}
+        style.update((styles or {}).get(label, {}))
+        ax.plot(x, np.asarray(y), label=label, **style)
     ax.axhline(0, color="#999999", linewidth=0.8, zorder=0)
     ax.axvline(0, color="#999999", linewidth=0.8, zorder=0)
     _label(ax, title, xlabel, ylabel)
@@ -137,7 +207,7 @@ def plot_function_and_derivative(x, f, df, name, jumps=None, axes=None, color=No
     x = np.asarray(x, dtype=float)
     y = f(x) if callable(f) else np.asarray(f)
     dy = df(x) if callable(df) else np.asarray(df)
-    color = color or COLORS[0]
+    color = color or activation_color(name) or COLORS[0]
     axes[0].plot(x, y, color=color, label=name)
     _draw_with_jumps(axes[1], x, dy, jumps or {}, color, f"{name}'")
     for ax, title in zip(axes, (name, f"derivative of {name}"), strict=False):
@@ -153,7 +223,8 @@ def plot_per_layer(values, ax=None, log=True, title=None, ylabel="value", kind="
     """One series per network ``{label: per-layer values}`` against layer index (1-based).
 
     ``kind="line"`` draws markers and lines (good for many layers), ``"bar"`` grouped bars.
-    ``log=True`` puts the y axis on a log scale. Returns the figure.
+    ``log=True`` puts the y axis on a log scale. Series are coloured by the activation their
+    label names (see ``activation_color``). Returns the figure.
     """
     if ax is None:
         fig, (ax,) = new_figure()
@@ -161,13 +232,16 @@ def plot_per_layer(values, ax=None, log=True, title=None, ylabel="value", kind="
     if kind not in ("line", "bar"):
         raise ValueError(f"kind must be 'line' or 'bar'; got {kind!r}")
     width = 0.8 / max(len(values), 1)
+    colors = _colors_for(values)
     for i, (label, series) in enumerate(values.items()):
         series = np.asarray(series, dtype=float)
         layers = np.arange(1, len(series) + 1)
+        style = {"color": colors[i]} if colors[i] else {}
         if kind == "line":
-            ax.plot(layers, series, marker="o", markersize=3, label=label)
+            ax.plot(layers, series, marker="o", markersize=3, label=label, **style)
         else:
-            ax.bar(layers + (i - (len(values) - 1) / 2) * width, series, width, label=label)
+            offset = (i - (len(values) - 1) / 2) * width
+            ax.bar(layers + offset, series, width, label=label, **style)
     if log:
         ax.set_yscale("log")
     _label(ax, title, "layer", ylabel)

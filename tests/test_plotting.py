@@ -52,3 +52,56 @@ def test_plot_per_layer_log_scale_and_kinds():
     assert len(fig.axes[0].patches) == 2
     with pytest.raises(ValueError, match="kind"):
         rl.plot_per_layer({"relu": [1]}, kind="pie")
+
+
+@pytest.mark.parametrize(
+    "label, name",
+    [
+        ("ReLU", "relu"),
+        ("relu, He init", "relu"),
+        ("ReLU'", "relu"),
+        ("Leaky ReLU", "leaky_relu"),
+        ("leaky_relu", "leaky_relu"),
+        ("PReLU", "prelu"),
+        ("RReLU (eval)", "rrelu"),
+        ("ReLU6", "relu6"),
+        ("ELU", "elu"),
+        ("GELU", "gelu"),
+        ("SiLU", "silu"),
+        ("sigmoid", "sigmoid"),
+        ("tanh, Xavier", "tanh"),
+    ],
+)
+def test_each_activation_has_one_colour(label, name):
+    assert rl.activation_color(label) == rl.ACTIVATION_COLORS[name]
+
+
+def test_labels_naming_no_activation_get_no_colour_and_bad_labels_an_error():
+    assert rl.activation_color("layer 3") is None
+    assert rl.activation_color("reluctant") is None  # a word that merely contains "relu"
+    assert len(set(rl.ACTIVATION_COLORS.values())) == len(rl.ACTIVATION_COLORS)
+    with pytest.raises(TypeError, match="label"):
+        rl.activation_color(None)
+
+
+def test_every_helper_draws_an_activation_in_its_colour_whatever_the_order():
+    x = np.linspace(-1, 1, 5)
+    for order in (["sigmoid", "ReLU"], ["ReLU", "sigmoid"]):
+        fig = rl.plot_curves(x, {label: x for label in order})
+        curves = [line for line in fig.axes[0].lines if line.get_zorder() > 0]
+        assert [line.get_color() for line in curves] == [rl.activation_color(k) for k in order]
+        fig = rl.plot_per_layer({label: [1.0, 2.0] for label in order})
+        assert [ln.get_color() for ln in fig.axes[0].lines] == [
+            rl.activation_color(k) for k in order
+        ]
+    fig = rl.plot_function_and_derivative(x, np.tanh, 1 - np.tanh(x) ** 2, "tanh")
+    assert fig.axes[0].lines[0].get_color() == rl.ACTIVATION_COLORS["tanh"]
+
+
+def test_two_curves_of_one_activation_fall_back_to_the_cycle_to_stay_distinct():
+    x = np.linspace(-1, 1, 5)
+    fig = rl.plot_curves(x, {"sigmoid, Xavier": x, "sigmoid, 16/n": 2 * x})
+    colors = [line.get_color() for line in fig.axes[0].lines if line.get_zorder() > 0]
+    assert len(set(colors)) == 2
+    fig = rl.plot_curves(x, {"ReLU": x}, styles={"ReLU": {"color": "black"}})
+    assert fig.axes[0].lines[0].get_color() == "black"
