@@ -12,6 +12,7 @@
 - ``claims``: ``claim``, how a notebook states a checked result
 - ``session``: ``setup_notebook``, called once at the top of every notebook
 - ``exercises``: one checker per exercise, one module per notebook
+- ``stats``: paired comparisons: Holm's adjustment, the smallest detectable difference
 - ``bench``: what activations and in-place ReLU cost on this machine (``make bench``)
 """
 
@@ -25,6 +26,7 @@ from . import (
     plotting,
     probes,
     session,
+    stats,
     torch_ops,
     training,
 )
@@ -37,6 +39,7 @@ from .nets import *
 from .plotting import *
 from .probes import *
 from .session import *
+from .stats import *
 from .torch_ops import *
 from .training import *
 
@@ -50,6 +53,7 @@ _MODULES = (
     plotting,
     probes,
     session,
+    stats,
     torch_ops,
     training,
 )

@@ -14,9 +14,11 @@ machine and every run.
 """
 
 import argparse
+import math
 import os
 import platform
 import statistics
+import sys
 import time
 import weakref
 from dataclasses import dataclass
@@ -33,6 +35,9 @@ __all__ = [
     "ACTIVATION_OPS",
     "time_call",
     "time_interleaved",
+    "median_interval",
+    "PairedTiming",
+    "time_paired",
     "activation_costs",
     "TensorMemory",
     "count_tensor_memory",
@@ -96,6 +101,115 @@ def time_interleaved(fns, device=None, repeat=20, warmup=3):
             _sync(device)
             times[name].append(time.perf_counter() - start)
     return {name: statistics.median(t) for name, t in times.items()}
+
+
+def median_interval(values, confidence=0.95):
+    """``(low, median, high)``: the median of ``values`` and a distribution-free confidence
+    interval for it, from order statistics (the interval of the sign test).
+
+    The interval is ``[x_(k), x_(n+1-k)]`` of the sorted values, with the largest ``k`` whose
+    coverage, ``1 - 2 P(Binomial(n, 1/2) < k)``, is at least ``confidence``; it assumes only
+    that the values are independent draws. NaN among the values gives NaN for all three.
+    """
+    if isinstance(confidence, bool) or not isinstance(confidence, int | float):
+        raise TypeError(f"confidence must be a number in (0, 1); got {confidence!r}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be in (0, 1); got {confidence!r}")
+    try:
+        if isinstance(values, str | bytes):
+            raise TypeError
+        xs = sorted(float(v) for v in values)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"values must be real numbers; got {values!r}") from err
+    n = len(xs)
+    if any(math.isnan(v) for v in xs):
+        return (math.nan, math.nan, math.nan)
+    # P(Binomial(n, 1/2) <= j) for j = 0, 1, ...: the tail the interval leaves out on each side.
+    alpha, tail, k = 1 - confidence, 0.0, 0
+    for j in range(n):
+        tail += math.comb(n, j) / 2**n
+        if 2 * tail > alpha:
+            break
+        k = j + 1
+    if k == 0:
+        need = math.ceil(math.log2(2 / alpha))  # the least n with 2 / 2**n <= alpha
+        raise ValueError(
+            f"values: a {confidence:g} interval for the median needs at least {need} values; "
+            f"got {n}"
+        )
+    return (xs[k - 1], statistics.median(xs), xs[n - k])
+
+
+@dataclass(frozen=True)
+class PairedTiming:
+    """What :func:`time_paired` measured: the seconds of ``fn_a`` and ``fn_b`` in each round,
+    their ratios ``b / a`` round by round, the median ratio and its confidence interval
+    (:func:`median_interval`), and which clock was read."""
+
+    a: tuple
+    b: tuple
+    ratios: tuple
+    ratio: float
+    low: float
+    high: float
+    confidence: float
+    clock: str
+
+
+def time_paired(fn_a, fn_b, rounds=41, warmup=3, device=None, confidence=0.95):
+    """Time ``fn_a`` against ``fn_b`` in pairs: each round runs both, in alternating order
+    (a, b, then b, a), and their ratio ``b / a`` is taken within the round; the result is the
+    median of those ratios with a distribution-free confidence interval (a
+    :class:`PairedTiming`).
+
+    On the CPU the clock is the process's CPU time (``time.process_time``): it does not count
+    the time other programs hold the core, so a busy machine slows neither side of a pair by
+    being busy at the wrong moment. On Windows, whose process clock ticks every 15.6 ms, and
+    on a GPU (synchronised around each call) it is the wall clock.
+    """
+    for name, fn in (("fn_a", fn_a), ("fn_b", fn_b)):
+        if not callable(fn):
+            raise TypeError(f"{name} must be a function; got {type(fn).__name__}")
+    for name, value, least in (("rounds", rounds, 1), ("warmup", warmup, 0)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be an int; got {value!r}")
+        if value < least:
+            raise ValueError(f"{name} must be >= {least}; got {value!r}")
+    try:
+        median_interval(range(rounds), confidence)
+    except ValueError as err:
+        if "values" not in str(err):
+            raise
+        raise ValueError(f"rounds: {str(err).split(': ', 1)[1]}") from None
+    device = torch.device(device or "cpu")
+    cpu_clock = device.type == "cpu" and sys.platform != "win32"
+    clock = time.process_time if cpu_clock else time.perf_counter
+    for _ in range(warmup):
+        fn_a()
+        fn_b()
+    seconds = {"a": [], "b": []}
+    for i in range(rounds):
+        for name in ("a", "b") if i % 2 == 0 else ("b", "a"):
+            fn = fn_a if name == "a" else fn_b
+            _sync(device)
+            start = clock()
+            fn()
+            _sync(device)
+            seconds[name].append(clock() - start)
+    if min(seconds["a"]) <= 0:
+        raise ValueError("fn_a took no measurable time on the clock: time a longer call")
+    ratios = [b / a for a, b in zip(seconds["a"], seconds["b"], strict=True)]
+    low, ratio, high = median_interval(ratios, confidence)
+    return PairedTiming(
+        a=tuple(seconds["a"]),
+        b=tuple(seconds["b"]),
+        ratios=tuple(ratios),
+        ratio=ratio,
+        low=low,
+        high=high,
+        confidence=confidence,
+        clock="process CPU time" if cpu_clock else "wall time",
+    )
 
 
 def activation_costs(

@@ -1,3 +1,6 @@
+import time
+
+import numpy as np
 import pytest
 import torch
 
@@ -143,3 +146,76 @@ def test_main_refuses_bad_arguments(capsys):
     with pytest.raises(SystemExit):
         bench.main(["--repeat", "0"])
     assert "must be positive" in capsys.readouterr().err
+
+
+# --- paired timing and the median's confidence interval (notebook 08) ------------------------
+
+
+def test_median_interval_uses_the_sign_test_order_statistics():
+    # n = 20: [x_(6), x_(15)], coverage 95.9%; n = 41: [x_(14), x_(28)]; n = 6: the extremes.
+    assert rl.median_interval(range(1, 21)) == (6.0, 10.5, 15.0)
+    assert rl.median_interval(range(1, 42)) == (14.0, 21.0, 28.0)
+    assert rl.median_interval([3, 1, 2, 6, 5, 4]) == (1.0, 3.5, 6.0)
+    assert rl.median_interval(range(1, 21), confidence=0.5)[0] > 6
+
+
+def test_median_interval_covers_the_true_median_as_promised():
+    rng = np.random.default_rng(0)
+    samples = rng.standard_normal((2000, 41))
+    covered = [low <= 0 <= high for low, _, high in map(rl.median_interval, samples)]
+    assert 0.95 <= np.mean(covered) <= 0.985  # exact coverage for n = 41: 0.972
+
+
+def test_median_interval_bad_input():
+    assert all(np.isnan(v) for v in rl.median_interval([1, 2, float("nan"), 4, 5, 6]))
+    with pytest.raises(ValueError, match="values: .* at least 6 values; got 5"):
+        rl.median_interval(range(5))
+    with pytest.raises(ValueError, match="confidence"):
+        rl.median_interval(range(10), confidence=1)
+    with pytest.raises(TypeError, match="confidence"):
+        rl.median_interval(range(10), confidence="95%")
+    for values in ("123456", [1, "a"], None, 5):
+        with pytest.raises(TypeError, match="values"):
+            rl.median_interval(values)
+
+
+def test_time_paired_alternates_the_order_and_pairs_the_rounds(monkeypatch):
+    # A fake process clock that fn_a advances by 1 s and fn_b by 2 s.
+    now, calls = [0.0], []
+
+    def run(name, seconds):
+        calls.append(name)
+        now[0] += seconds
+
+    monkeypatch.setattr(time, "process_time", lambda: now[0])
+    result = rl.time_paired(lambda: run("a", 1.0), lambda: run("b", 2.0), rounds=6, warmup=1)
+    assert calls == ["a", "b"] + ["a", "b", "b", "a"] * 3
+    assert result.a == (1.0,) * 6 and result.b == (2.0,) * 6 and result.ratios == (2.0,) * 6
+    assert (result.low, result.ratio, result.high) == (2.0, 2.0, 2.0)
+    assert result.clock == "process CPU time" and result.confidence == 0.95
+
+
+def test_time_paired_measures_real_work():
+    x = torch.randn(256, 256)
+    result = rl.time_paired(lambda: x @ x, lambda: x @ x, rounds=7, warmup=1)
+    assert len(result.ratios) == 7 and all(r > 0 for r in result.ratios)
+    assert result.low <= result.ratio <= result.high
+    assert rl.median_interval(result.ratios) == (result.low, result.ratio, result.high)
+
+
+def test_time_paired_bad_arguments(monkeypatch):
+    with pytest.raises(TypeError, match="fn_a"):
+        rl.time_paired(None, lambda: None)
+    with pytest.raises(TypeError, match="fn_b"):
+        rl.time_paired(lambda: None, 3)
+    with pytest.raises(ValueError, match="rounds: .* at least 6"):
+        rl.time_paired(lambda: None, lambda: None, rounds=3)
+    with pytest.raises(TypeError, match="rounds"):
+        rl.time_paired(lambda: None, lambda: None, rounds=7.0)
+    with pytest.raises(ValueError, match="warmup"):
+        rl.time_paired(lambda: None, lambda: None, warmup=-1)
+    with pytest.raises(ValueError, match="confidence"):
+        rl.time_paired(lambda: None, lambda: None, confidence=0)
+    monkeypatch.setattr(time, "process_time", lambda: 0.0)  # a clock too coarse to see fn_a
+    with pytest.raises(ValueError, match="fn_a took no measurable time"):
+        rl.time_paired(lambda: None, lambda: None, rounds=6, warmup=0)

@@ -1,13 +1,117 @@
-"""Every checker: the stub is 'not attempted', wrong answers are rejected with a hint, the
-reference answer passes, and must_pass turns anything but a pass into an AssertionError."""
+"""Notebook 01's checkers: the stub is 'not attempted', each classic wrong answer gets the hint
+that names its mistake, every right answer passes in the types a natural solution produces,
+and any other input gets feedback, never a traceback."""
 
 import re
 
 import numpy as np
 import pytest
+import torch
 from checker_testing import feedback, rejected
 
 import relu_lib as rl
+from relu_lib.exercises.nb01 import FIVE_FORMULAS
+
+# --- exercise 1: which formulas break on NaN or ±inf (a prediction) -----------------------------
+
+FORMULAS = {
+    "np.maximum(x, 0)": lambda x: np.maximum(x, 0),
+    "np.clip(x, 0, None)": lambda x: np.clip(x, 0, None),
+    "np.where(x > 0, x, 0)": lambda x: np.where(x > 0, x, 0),
+    "x * (x > 0)": lambda x: x * (x > 0),
+    "(x + abs(x)) / 2": lambda x: (x + np.abs(x)) / 2,
+}
+
+
+def measured_breakers():
+    """The formulas that differ from torch.relu on NaN, +inf or -inf, measured now."""
+    x = np.array([np.nan, np.inf, -np.inf])
+    want = torch.relu(torch.from_numpy(x)).numpy()
+    with np.errstate(invalid="ignore"):
+        return {
+            name: f
+            for name, f in FORMULAS.items()
+            if not np.array_equal(f(x), want, equal_nan=True)
+        }
+
+
+def test_the_prediction_checker_knows_the_five_formulas_by_their_names():
+    assert set(FIVE_FORMULAS) == set(FORMULAS)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        set(measured_breakers()),
+        list(measured_breakers()),
+        tuple(measured_breakers()),
+        frozenset(measured_breakers()),
+        {"np.where(x>0,x,0)", "x*(x>0)", "(x + np.abs(x)) / 2"},
+    ],
+    ids=["set", "list", "tuple", "frozenset", "spaced differently, np.abs"],
+)
+def test_the_measured_answer_passes(answer, capsys):
+    out = feedback(capsys, rl.check_nan_inf_prediction, answer)
+    assert out.startswith("✓ Correct") and "Run on" in out
+    rl.check_nan_inf_prediction(answer, must_pass=True)
+
+
+BREAKERS = ["np.where(x > 0, x, 0)", "x * (x > 0)", "(x + abs(x)) / 2"]
+
+
+@pytest.mark.parametrize(
+    "answer, names, not_named",
+    [
+        (
+            {"x * (x > 0)", "(x + abs(x)) / 2"},
+            ["what is NaN > 0"],
+            ["-inf \\* 0", "np.maximum", "np.clip"],
+        ),
+        (
+            {"np.where(x > 0, x, 0)", "(x + abs(x)) / 2"},
+            ["what is -inf \\* 0"],
+            ["NaN > 0", "-inf \\+ abs"],
+        ),
+        ({"np.where(x > 0, x, 0)", "x * (x > 0)"}, ["-inf \\+ abs\\(-inf\\)"], ["NaN > 0"]),
+        (set(BREAKERS) | {"np.maximum(x, 0)"}, ["maximum propagates NaN"], ["left out"]),
+        (set(BREAKERS) | {"np.clip(x, 0, None)"}, ["np.clip\\(x, 0, None\\) leaves NaN"], ["left"]),
+        (set(), ["NaN > 0", "-inf \\* 0", "-inf \\+ abs"], ["np.clip"]),
+        (set(FIVE_FORMULAS), ["maximum propagates NaN", "np.clip"], ["left out"]),
+        ({"np.maximum(x, 0)"}, ["NaN > 0", "-inf \\* 0", "maximum propagates NaN"], ["np.clip"]),
+    ],
+)
+def test_a_wrong_prediction_gets_a_hint_for_each_mistake_and_none_other(
+    answer, names, not_named, capsys
+):
+    for pattern in names:
+        rejected(capsys, rl.check_nan_inf_prediction, answer, pattern)
+    out = feedback(capsys, rl.check_nan_inf_prediction, answer)
+    assert "compare with the edge-case table" in out
+    for pattern in not_named:
+        assert not re.search(pattern, out), (pattern, out)
+
+
+@pytest.mark.parametrize(
+    "answer, said",
+    [
+        (None, "○ Not attempted"),
+        (..., "○ Not attempted"),
+        ("np.maximum(x, 0)", "should be a set of formula names"),
+        (12345, "should be a set of formula names"),
+        (np.array(["x * (x > 0)"]), "should be a set of formula names"),
+        ({"rl.relu(x)"}, "not one of the five formulas"),
+        ({"relu"}, "not one of the five formulas"),
+        ([1, 2], "1 is not one of the five formulas"),
+        ([["np.maximum(x, 0)"]], "not one of the five formulas"),
+        ({"x" * 500}, "not one of the five formulas"),
+    ],
+)
+def test_the_prediction_stub_and_wrong_types_get_feedback(answer, said, capsys):
+    out = feedback(capsys, rl.check_nan_inf_prediction, answer)
+    assert said in out and len(out) < 400
+
+
+# --- exercise 2: a full-wave rectifier from ReLUs -----------------------------------------------
 
 
 def stub(x): ...
@@ -17,93 +121,141 @@ def not_implemented(x):
     raise NotImplementedError
 
 
-def reference_relu(x):
-    return np.where(x < 0, x.dtype.type(0), x)
-
-
-WRONG_RELUS = {
-    "NaN must stay NaN": lambda x: np.where(x > 0, x, 0).astype(x.dtype),
-    "relu\\(-inf\\) is 0": lambda x: x * (x > 0),
-    "Integers should stay integers": lambda x: np.maximum(x, 0.0),
-    "float32 should stay float32": lambda x: np.where(x < 0, np.float64(0), x),
-    "0 for negative inputs": lambda x: np.abs(x),
-    "raised ZeroDivisionError": lambda x: 1 / 0,
-    "same shape": lambda x: reference_relu(x).ravel(),
+RIGHT_WAVES = {
+    "two ReLUs": lambda x: rl.relu(x) + rl.relu(-x),
+    "in torch, returning a tensor": lambda x: (
+        torch.relu(torch.from_numpy(x)) + torch.relu(torch.from_numpy(-x))
+    ),
+    "in float32": lambda x: (rl.relu(x) + rl.relu(-x)).astype(np.float32),
+    "as a list": lambda x: list(rl.relu(x) + rl.relu(-x)),
+    "2 relu(x) - x": lambda x: 2 * rl.relu(x) - x,
+    "np.abs (values are what is checked)": lambda x: np.abs(x),
 }
 
 
-@pytest.mark.parametrize("hint", WRONG_RELUS)
-def test_check_relu_rejects_wrong_answers_with_their_hint(hint, capsys):
-    out = feedback(capsys, rl.check_relu, WRONG_RELUS[hint])
-    assert out.startswith("✗ Not yet")
-    assert re.search(hint, out)
-    with pytest.raises(AssertionError, match=hint):
-        rl.check_relu(WRONG_RELUS[hint], must_pass=True)
+@pytest.mark.parametrize("fn", RIGHT_WAVES.values(), ids=RIGHT_WAVES)
+def test_full_wave_accepts_right_answers(fn, capsys):
+    assert feedback(capsys, rl.check_full_wave, fn).startswith("✓ Correct")
+    rl.check_full_wave(fn, must_pass=True)
+
+
+WRONG_WAVES = {
+    r"output is x itself: relu\(x\) - relu\(-x\) = x": lambda x: rl.relu(x) - rl.relu(-x),
+    "For x < 0 you give 0: that is the half-wave rectifier": lambda x: rl.relu(x),
+    "For x > 0 you give 0": lambda x: rl.relu(-x),
+    "upside down": lambda x: -rl.relu(x) - rl.relu(-x),
+    "For x < 0 you give x, still negative": lambda x: rl.relu(x) - rl.relu(-x) + 0 * x + (x > 0),
+    "For x > 0 you give -x": lambda x: -x,
+    r"For x < 0 the full wave is -x; yours gives f\(-2\) = 4": lambda x: (
+        rl.relu(x) + 2 * rl.relu(-x)
+    ),
+    "raised ZeroDivisionError": lambda x: 1 / 0,
+    "raised TypeError": lambda x: torch.relu(x),
+    r"one value per input.*shape \(\)": lambda x: 12345,
+    r"one value per input.*shape \(2,\)": lambda x: np.zeros(2),
+    "real numbers; got str": lambda x: "full wave",
+    "real numbers; got list": lambda x: [[0.0], [1.0, 2.0]],
+    "real numbers; got ndarray of dtype complex128": lambda x: x.astype(complex),
+    "real numbers; got Tensor": lambda x: torch.tensor(x, requires_grad=True),
+}
+
+
+@pytest.mark.parametrize("hint", WRONG_WAVES)
+def test_full_wave_rejects_wrong_answers_with_the_hint_for_their_mistake(hint, capsys):
+    rejected(capsys, rl.check_full_wave, WRONG_WAVES[hint], hint)
+
+
+def test_full_wave_names_only_the_half_it_gets_wrong(capsys):
+    out = feedback(capsys, rl.check_full_wave, lambda x: rl.relu(x))
+    assert "x < 0" in out and "x > 0" not in out
+    out = feedback(capsys, rl.check_full_wave, lambda x: rl.relu(-x))
+    assert "x > 0" in out and "x < 0" not in out
 
 
 @pytest.mark.parametrize("fn", [stub, not_implemented])
-def test_stubs_are_not_attempted(fn, capsys):
-    assert feedback(capsys, rl.check_relu, fn).startswith("○ Not attempted yet")
+def test_full_wave_stubs_are_not_attempted(fn, capsys):
+    assert feedback(capsys, rl.check_full_wave, fn).startswith("○ Not attempted yet")
     with pytest.raises(AssertionError, match="Not attempted"):
-        rl.check_relu(fn, must_pass=True)
+        rl.check_full_wave(fn, must_pass=True)
 
 
-@pytest.mark.parametrize("fn", [reference_relu, rl.relu])
-def test_check_relu_accepts_right_answers(fn, capsys):
-    assert feedback(capsys, rl.check_relu, fn).startswith("✓ Correct")
-    rl.check_relu(fn, must_pass=True)
+def test_full_wave_rejects_a_non_function(capsys):
+    assert "should be a function" in feedback(capsys, rl.check_full_wave, np.zeros(3))
 
 
-def test_a_non_function_is_rejected(capsys):
-    assert "should be a function" in feedback(capsys, rl.check_relu, np.zeros(3))
+def test_full_wave_tolerance_lets_float32_through_and_rejects_an_offset(capsys):
+    rl.check_full_wave(lambda x: np.abs(x).astype(np.float32), must_pass=True)
+    capsys.readouterr()
+    rejected(capsys, rl.check_full_wave, lambda x: np.abs(x) + 1e-3, "For x < 0 the full wave")
+
+
+# --- exercise 3: a finite number where (x + |x|) / 2 breaks -------------------------------------
 
 
 @pytest.mark.parametrize(
-    "wrong",
+    "value",
     [
-        lambda x: (x - np.abs(x)) / 2,
-        lambda x: np.abs(x),
-        lambda x: np.nan_to_num((x + np.abs(x)) / 2),
+        2**1023,
+        2.0**1023,
+        9e307,
+        1e308,
+        np.finfo(np.float64).max,
+        np.float64(1.5e308),
+        torch.tensor(1e308, dtype=torch.float64),
+        np.array([1e308]),
     ],
+    ids=["int 2**1023", "2.0**1023", "9e307", "1e308", "max", "np.float64", "tensor", "array"],
 )
-def test_check_relu_from_abs_rejects_wrong_formulas(wrong, capsys):
-    out = feedback(capsys, rl.check_relu_from_abs, wrong)
-    assert out.startswith("✗ Not yet") and "Hint" in out
-
-
-def test_check_relu_from_abs_accepts_the_formula_and_flags_the_stub(capsys):
-    assert feedback(capsys, rl.check_relu_from_abs, lambda x: (x + np.abs(x)) / 2).startswith("✓")
-    assert feedback(capsys, rl.check_relu_from_abs, stub).startswith("○ Not attempted yet")
-
-
-@pytest.mark.parametrize("value", [-np.inf, float("-inf"), 1e308, np.finfo(np.float64).max])
-def test_breaks_at_accepts_real_disagreements(value, capsys):
+def test_breaks_at_accepts_every_finite_x_that_overflows(value, capsys):
     assert feedback(capsys, rl.check_abs_formula_breaks_at, value).startswith("✓ Correct")
     rl.check_abs_formula_breaks_at(value, must_pass=True)
+
+
+def test_the_boundary_is_2_to_the_1023():
+    """Just below 2**1023, x + x still fits (it is the largest float64 itself); at 2**1023 it
+    overflows: the checker is right on both sides of the boundary."""
+    below = np.nextafter(2.0**1023, 0)
+    assert below + below == np.finfo(np.float64).max
+    with np.errstate(over="ignore"):
+        assert np.isinf(np.float64(2.0**1023) + np.float64(2.0**1023))
 
 
 @pytest.mark.parametrize(
     "value, hint",
     [
-        (np.nan, "NaN goes in"),
-        (np.inf, "other infinity"),
-        (0.0, "largest float64"),
-        (-5, "largest float64"),
-        (1e300, "largest float64"),
+        (-np.inf, "not finite: the table already shows"),
+        (np.inf, "not finite"),
+        (torch.tensor(-float("inf")), "not finite"),
+        (np.nan, "not a finite number"),
+        (-0.0, "only in the sign of zero"),
+        (0.0, "at 0 both give 0"),
+        (-1e308, "x and \\|x\\| cancel exactly"),
+        (-5, "x and \\|x\\| cancel exactly"),
+        (1e300, "x \\+ \\|x\\| = 2e\\+300 still fits"),
+        (np.float32(3e38), "still fits"),
+        (8.988e307, "still fits"),
+        (np.nextafter(2.0**1023, 0), "exactly the largest float64 here"),
+        (np.finfo(np.float64).max / 2, "exactly the largest float64 here"),
     ],
 )
-def test_breaks_at_rejects_values_where_both_agree(value, hint, capsys):
-    rejected(capsys, rl.check_abs_formula_breaks_at, value, re.escape(hint))
+def test_breaks_at_rejects_values_where_both_agree_naming_why(value, hint, capsys):
+    rejected(capsys, rl.check_abs_formula_breaks_at, value, hint)
 
 
 @pytest.mark.parametrize(
-    "value, out",
+    "value, said",
     [
         (None, "○ Not attempted"),
         (..., "○ Not attempted"),
-        ("-inf", "should be a number"),
+        ("1e308", "should be a number"),
         (True, "should be a number"),
+        ([1e308], "should be a number"),
+        (np.zeros(2), "should be a number"),
+        (10**309, "beyond the range of float64"),
+        (10**5000, "beyond the range of float64"),
     ],
+    ids=["None", "Ellipsis", "str", "bool", "list", "two-element array", "1e309", "1e5000"],
 )
-def test_breaks_at_stub_and_wrong_types(value, out, capsys):
-    assert out in feedback(capsys, rl.check_abs_formula_breaks_at, value)
+def test_breaks_at_stub_and_wrong_types_get_feedback(value, said, capsys):
+    out = feedback(capsys, rl.check_abs_formula_breaks_at, value)
+    assert said in out and len(out) < 400

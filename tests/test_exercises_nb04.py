@@ -10,7 +10,7 @@ from checker_testing import feedback, rejected
 
 import relu_lib as rl
 
-CHECKERS = [rl.check_sigmoid_half_peak, rl.check_slope_one_at_two, rl.check_kink_count]
+CHECKERS = [rl.check_sigmoid_half_peak, rl.check_ramp, rl.check_kink_count]
 
 
 @pytest.mark.parametrize("checker", CHECKERS)
@@ -62,6 +62,10 @@ def test_sigmoid_half_peak_accepts_a_reading_near_1_76(value, capsys):
         (0.25, "a height on the y axis"),
         (0, "at its peak, 1/4"),
         (0.88, "where tanh' falls to half its peak"),
+        (0.8536, "it is the sigmoid's value there, not x"),
+        (0.85, "it is the sigmoid's value there, not x"),
+        (0.146, "it is the sigmoid's value there, not x"),
+        (float("nan"), "draw a horizontal line at 1/8"),
         (5.0, "far below half its peak"),
         (1.3, "draw a horizontal line at 1/8"),
         (2.1, "draw a horizontal line at 1/8"),
@@ -73,56 +77,78 @@ def test_sigmoid_half_peak_rejects_wrong_readings(value, hint, capsys):
     rejected(capsys, rl.check_sigmoid_half_peak, value, re.escape(hint))
 
 
-# --- exercise 2: which curves have slope 1 at x = 2 -------------------------------------------
+# --- exercise 2: a ramp from two ReLUs ----------------------------------------------------------
+
+
+def ramp(x):
+    return rl.relu(x) - rl.relu(x - 1)
+
+
+RIGHT_RAMPS = {
+    "rl.relu": ramp,
+    "np.maximum": lambda x: np.maximum(x, 0) - np.maximum(x - 1, 0),
+    "torch.relu (tensor in, tensor out)": lambda x: torch.relu(x) - torch.relu(x - 1),
+    "float32 tensor out": lambda x: (
+        torch.relu(torch.as_tensor(x, dtype=torch.float32))
+        - torch.relu(torch.as_tensor(x, dtype=torch.float32) - 1)
+    ),
+    "float32 array": lambda x: ramp(x.astype(np.float32)),
+    "list": lambda x: [min(max(v, 0.0), 1.0) for v in x],
+    "np.clip": lambda x: np.clip(x, 0, 1),
+}
+
+
+@pytest.mark.parametrize("fn", RIGHT_RAMPS.values(), ids=RIGHT_RAMPS)
+def test_every_right_ramp_passes(fn, capsys):
+    assert feedback(capsys, rl.check_ramp, fn).startswith("✓ Correct")
+    rl.check_ramp(fn, must_pass=True)
+
+
+def test_the_ramp_is_what_the_checker_expects_at_the_corners():
+    from relu_lib.exercises.nb04 import RAMP_GRID
+
+    assert {0.0, 1.0, -2.0, 3.0} <= set(RAMP_GRID.tolist())
+    corners = ramp(np.array([-1.0, 0.0, 0.5, 1.0, 2.0]))
+    assert corners.tolist() == [0.0, 0.0, 0.5, 1.0, 1.0]
 
 
 @pytest.mark.parametrize(
-    "answer",
+    "fn, hint",
     [
-        {"relu", "leaky_relu"},
-        ["ReLU", "Leaky ReLU"],
-        ("relu", "leakyrelu", "relu"),
-        {"LEAKY-RELU", "Relu"},
+        (lambda x: rl.relu(x) + rl.relu(x - 1), "subtract relu(x - 1) instead of adding it"),
+        (lambda x: rl.relu(x) - rl.relu(x + 1), "relu(x + 1) switches on at x = -1"),
+        (lambda x: rl.relu(x) - 2 * rl.relu(x - 1), "falls with slope -1"),
+        (rl.relu, "ReLU alone keeps rising past x = 1"),
+        (lambda x: rl.relu(x - 1), "relu(x - 1) is 0 up to x = 1"),
+        (lambda x: np.minimum(x, 1), "min(x, 1) caps the top only"),
+        (lambda x: ramp(x) - 1, "shifted down by 1"),
+        (lambda x: rl.relu(x) - rl.relu(x - 2), "at x = 1.01 it gives 1.01. Hint: for x >= 1"),
+        (
+            lambda x: ramp(x) + (x < 0) * 0.5,
+            "at x = -2 it gives 0.5. Hint: for x <= 0 the ramp is 0",
+        ),
+        (lambda x: 2 * ramp(x), "at x = 0.01 it gives 0.02. Hint: for 0 <= x <= 1 the ramp is x"),
+        (lambda x: max(0, x), "Python's max"),
+        (lambda x: 12345, "returned shape (). Hint: it returned a single number"),
+        (lambda x: x[:5], "returned shape (5,)"),
+        (lambda x: "ramp", "should return an array of numbers; got str"),
+        (lambda x: [object()] * 501, "should return an array of numbers; got list"),
+        (lambda x: 1 / 0, "raised ZeroDivisionError"),
+        (lambda: 0, "raised TypeError"),
+        (5, "should be a function; got int"),
+        ({"relu"}, "should be a function; got set"),
     ],
 )
-def test_slope_one_accepts_relu_and_leaky_relu(answer, capsys):
-    assert feedback(capsys, rl.check_slope_one_at_two, answer).startswith("✓ Correct")
-    rl.check_slope_one_at_two(answer, must_pass=True)
+def test_each_wrong_ramp_gets_the_hint_for_its_mistake(fn, hint, capsys):
+    rejected(capsys, rl.check_ramp, fn, re.escape(hint))
 
 
-def test_slope_one_answer_is_what_autograd_measures():
-    fns = {
-        "relu": torch.relu,
-        "sigmoid": torch.sigmoid,
-        "tanh": torch.tanh,
-        "leaky_relu": lambda x: torch.nn.functional.leaky_relu(x, 0.1),
-    }
-    measured = set()
-    for name, f in fns.items():
-        x = torch.tensor(2.0, requires_grad=True)
-        f(x).backward()
-        if x.grad.item() == 1.0:
-            measured.add(name)
-    rl.check_slope_one_at_two(measured, must_pass=True)
+def test_a_ramp_that_returns_none_or_raises_not_implemented_is_not_attempted(capsys):
+    def unfinished(x):
+        raise NotImplementedError
 
-
-@pytest.mark.parametrize(
-    "answer, hint",
-    [
-        ({"relu"}, "Leaky ReLU only changes the negative side"),
-        ("relu", "Leaky ReLU only changes the negative side"),
-        ({"relu", "leaky_relu", "tanh"}, "tanh' reaches 1 only at x = 0"),
-        ({"relu", "tanh"}, "tanh' reaches 1 only at x = 0"),
-        ({"sigmoid", "relu", "leaky_relu"}, "never exceeds 1/4"),
-        ({"leaky_relu"}, "ReLU is x for every x > 0"),
-        (set(), "Leaky ReLU only changes"),
-        ({"relu", "elu"}, "unknown name"),
-        (3, "should be a set of names"),
-        ([1, 2], "should be a set of names"),
-    ],
-)
-def test_slope_one_rejects_wrong_sets_with_their_hint(answer, hint, capsys):
-    rejected(capsys, rl.check_slope_one_at_two, answer, re.escape(hint))
+    for fn in (lambda x: None, unfinished):
+        assert feedback(capsys, rl.check_ramp, fn).startswith("○ Not attempted")
 
 
 # --- exercise 3: kinks of relu(x + 1) - 2 relu(x) + relu(x - 1) --------------------------------
@@ -159,3 +185,26 @@ def test_kink_count_accepts_three(value, capsys):
 )
 def test_kink_count_rejects_wrong_counts(value, hint, capsys):
     rejected(capsys, rl.check_kink_count, value, re.escape(hint))
+
+
+# --- every numeric answer: a one-element tensor or array is a number --------------------------
+
+
+@pytest.mark.parametrize(
+    "checker, value",
+    [
+        (rl.check_sigmoid_half_peak, torch.tensor(1.76)),
+        (rl.check_sigmoid_half_peak, np.array([1.7627], dtype=np.float32)),
+        (rl.check_kink_count, torch.tensor(3)),
+        (rl.check_kink_count, np.array([3.0])),
+    ],
+)
+def test_one_element_tensors_and_arrays_are_numbers(checker, value, capsys):
+    assert feedback(capsys, checker, value).startswith("✓ Correct")
+    checker(value, must_pass=True)
+
+
+@pytest.mark.parametrize("checker", [rl.check_sigmoid_half_peak, rl.check_kink_count])
+@pytest.mark.parametrize("value", [torch.tensor([3.0, 3.0]), torch.tensor(True), np.array([])])
+def test_other_arrays_are_rejected_with_feedback(checker, value, capsys):
+    rejected(capsys, checker, value, "should be a number")

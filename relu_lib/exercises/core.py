@@ -11,6 +11,7 @@ nothing, so a notebook cell that ends with the call shows just that line:
 """
 
 import numpy as np
+import torch
 
 NOT_ATTEMPTED = object()
 
@@ -68,6 +69,17 @@ def check_function(fn, name, cases, success, must_pass):
     return verdict(True, success, must_pass)
 
 
+def scalar_answer(value):
+    """The Python number a one-element NumPy array or torch tensor holds (``np.float32(...)``
+    arrays, ``torch.tensor(0.5)``, a tensor that requires grad); anything else unchanged, for
+    :func:`numeric_answer` to judge (a bool or complex item is still refused there)."""
+    if isinstance(value, torch.Tensor) and value.numel() == 1:
+        return value.item()
+    if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "biufc":
+        return value.item()
+    return value
+
+
 def numeric_answer(value, name, must_pass):
     """The learner's answer ``value`` as a float; or None, once the feedback for an untouched
     stub or for something that is not a number has been given."""
@@ -77,7 +89,17 @@ def numeric_answer(value, name, must_pass):
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         verdict(False, f"{name} should be a number; got {type(value).__name__}.", must_pass)
         return None
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # a Python int beyond float64's range, such as 10**309
+        digits = int(abs(int(value)).bit_length() * 0.30103) + 1  # str() fails past 4300 digits
+        verdict(
+            False,
+            f"{name} is an int of about {digits} digits, beyond the range of float64 (about "
+            "±1.8e308), so it cannot be used as a float64 number. Hint: give a float.",
+            must_pass,
+        )
+        return None
 
 
 def check_number(value, name, expected, success, must_pass, rtol=1e-6, atol=0.0, wrong=(), hint=""):

@@ -2,103 +2,242 @@
 
 import numpy as np
 
-from .core import check_function, numeric_answer, verdict
+from .core import NOT_ATTEMPTED, is_stub, numeric_answer, scalar_answer, verdict
 
-__all__ = ["check_relu", "check_relu_from_abs", "check_abs_formula_breaks_at"]
-
-
-def check_relu(fn, must_pass=False):
-    """Notebook 01, exercise 1: a NumPy ``relu`` that agrees with ``torch.relu`` everywhere."""
-    cases = [
-        (
-            np.array([-2.0, -0.5, 0.5, 3.0]),
-            np.array([0.0, 0.0, 0.5, 3.0]),
-            "ReLU is 0 for negative inputs and x itself for positive inputs.",
-        ),
-        (np.array([0.0]), np.array([0.0]), "relu(0) is 0."),
-        (
-            np.array([np.nan, -1.0]),
-            np.array([np.nan, 0.0]),
-            "NaN must stay NaN. `x > 0` is False for NaN, so np.where(x > 0, x, 0) turns NaN "
-            "into 0; ask `x < 0` instead.",
-        ),
-        (
-            np.array([np.inf, -np.inf]),
-            np.array([np.inf, 0.0]),
-            "relu(-inf) is 0. Multiplying by a mask, x * (x > 0), gives -inf * 0 = NaN.",
-        ),
-        (
-            np.array([-1.5, 2.5], dtype=np.float32),
-            np.array([0.0, 2.5], dtype=np.float32),
-            "float32 should stay float32: avoid mixing in float64 constants.",
-        ),
-        (
-            np.array([-3, 0, 4]),
-            np.array([0, 0, 4]),
-            "Integers should stay integers: compare and replace with an integer 0, not 0.0 "
-            "(np.maximum(x, 0.0) returns floats).",
-        ),
-        (
-            np.zeros((2, 0)),
-            np.zeros((2, 0)),
-            "An empty array gives an empty array of the same shape.",
-        ),
-        (
-            np.array([[-1.0, 2.0], [3.0, -4.0]]),
-            np.array([[0.0, 2.0], [3.0, 0.0]]),
-            "The output has the shape of the input.",
-        ),
-    ]
-    return check_function(
-        fn, "my_relu", cases, "your ReLU agrees with torch.relu on every edge case.", must_pass
-    )
+__all__ = ["check_nan_inf_prediction", "check_full_wave", "check_abs_formula_breaks_at"]
 
 
-def check_relu_from_abs(fn, must_pass=False):
-    """Notebook 01, exercise 2: ReLU built from ``abs`` and arithmetic only."""
-    x = np.array([-3.0, -1.0, -0.25, 0.0, 0.25, 1.0, 3.0])
-    cases = [
-        (
-            x,
-            np.maximum(x, 0.0),
-            "Add x and |x|: for x > 0 that is 2x, for x < 0 it is 0. Then halve it.",
-        ),
-        (np.array([np.nan]), np.array([np.nan]), "NaN in should give NaN out."),
-    ]
-    return check_function(
-        fn,
-        "relu_from_abs",
-        cases,
-        "(x + |x|) / 2 equals max(0, x) on ordinary numbers (exercise 3 finds where it does not).",
+# --- exercise 1: predict which formulas break on NaN or ±inf ----------------------------------
+
+FIVE_FORMULAS = (
+    "np.maximum(x, 0)",
+    "np.clip(x, 0, None)",
+    "np.where(x > 0, x, 0)",
+    "x * (x > 0)",
+    "(x + abs(x)) / 2",
+)
+BREAK_ON_NAN_OR_INF = {"np.where(x > 0, x, 0)", "x * (x > 0)", "(x + abs(x)) / 2"}
+LEFT_OUT = {
+    "np.where(x > 0, x, 0)": "You left out np.where(x > 0, x, 0): what is NaN > 0, and which "
+    "branch does NaN then take?",
+    "x * (x > 0)": "You left out x * (x > 0): what is -inf * 0?",
+    "(x + abs(x)) / 2": "You left out (x + abs(x)) / 2: what is -inf + abs(-inf)?",
+}
+WRONGLY_IN = {
+    "np.maximum(x, 0)": "np.maximum(x, 0) keeps NaN (NumPy's maximum propagates NaN; np.fmax "
+    "is the one that drops it) and gives maximum(-inf, 0) = 0, as torch.relu does.",
+    "np.clip(x, 0, None)": "np.clip(x, 0, None) leaves NaN as NaN and raises -inf to 0, as "
+    "torch.relu does.",
+}
+
+
+def _formula_key(name):
+    """A formula's name without spaces, ``np.abs`` read as ``abs``, so that "x*(x>0)" and
+    "(x + np.abs(x)) / 2" name the formulas they mean."""
+    return name.replace(" ", "").replace("np.abs(", "abs(")
+
+
+_BY_KEY = {_formula_key(name): name for name in FIVE_FORMULAS}
+
+
+def check_nan_inf_prediction(names, must_pass=False):
+    """Notebook 01, exercise 1 (a prediction, posed before the edge-case table): the set of the
+    five formulas that give something other than ``torch.relu`` on NaN, +inf or -inf."""
+    if is_stub(names):
+        return verdict(
+            NOT_ATTEMPTED,
+            "set `breaks_on_nan_or_inf` to your prediction, then run this cell again.",
+            must_pass,
+        )
+    if isinstance(names, str) or not isinstance(names, set | frozenset | list | tuple):
+        return verdict(
+            False,
+            f"breaks_on_nan_or_inf should be a set of formula names, such as "
+            f'{{"np.maximum(x, 0)"}} or set() for none; got {type(names).__name__}.',
+            must_pass,
+        )
+    chosen = set()
+    for name in names:
+        if not isinstance(name, str) or _formula_key(name) not in _BY_KEY:
+            shown = repr(name) if len(repr(name)) <= 40 else repr(name)[:37] + "..."
+            return verdict(
+                False,
+                f"{shown} is not one of the five formulas. Hint: copy their names from the table "
+                'above, as strings, e.g. "np.clip(x, 0, None)".',
+                must_pass,
+            )
+        chosen.add(_BY_KEY[_formula_key(name)])
+    if chosen == BREAK_ON_NAN_OR_INF:
+        return verdict(
+            True,
+            "np.where(x > 0, x, 0) turns NaN into 0; x * (x > 0) and (x + abs(x)) / 2 turn -inf "
+            "into NaN; np.maximum and np.clip get all three right. Run on: the edge-case table "
+            "below measures it.",
+            must_pass,
+        )
+    mistakes = [LEFT_OUT[name] for name in FIVE_FORMULAS if name in BREAK_ON_NAN_OR_INF - chosen]
+    mistakes += [WRONGLY_IN[name] for name in FIVE_FORMULAS if name in chosen - BREAK_ON_NAN_OR_INF]
+    return verdict(
+        False,
+        "your prediction is not it. Hint: "
+        + " ".join(mistakes)
+        + " Run on and compare with the edge-case table below.",
         must_pass,
     )
 
 
+# --- exercise 2: a full-wave rectifier from ReLUs ----------------------------------------------
+
+
+def _full_wave_mistakes(x, got):
+    """What is wrong with the learner's full-wave rectifier, named by what its output is on the
+    negative and on the positive half of x."""
+
+    def near(values, part):
+        return np.allclose(got[part], values[part], rtol=0, atol=1e-6)
+
+    def at(point):
+        return f"{got[np.argmin(np.abs(x - point))]:.6g}"
+
+    neg, pos = x < 0, x > 0
+    if near(x, neg | pos):
+        return (
+            "your output is x itself: relu(x) - relu(-x) = x. The flipped negative half, "
+            "relu(-x), must be added, not subtracted."
+        )
+    if near(-np.abs(x), neg | pos):
+        return "your wave is upside down, -|x|: both halves should come out positive."
+    mistakes = []
+    if near(np.zeros_like(x), neg):
+        mistakes.append(
+            "For x < 0 you give 0: that is the half-wave rectifier. A full-wave one flips the "
+            "negative half up, to -x, which is what relu(-x) gives there."
+        )
+    elif near(x, neg):
+        mistakes.append(
+            "For x < 0 you give x, still negative: the negative half must be flipped up to -x."
+        )
+    elif not near(-x, neg):
+        mistakes.append(f"For x < 0 the full wave is -x; yours gives f(-2) = {at(-2)}.")
+    if near(np.zeros_like(x), pos):
+        mistakes.append(
+            "For x > 0 you give 0: the positive half passes unchanged, as relu(x) does."
+        )
+    elif near(-x, pos):
+        mistakes.append("For x > 0 you give -x: the positive half passes unchanged, as x.")
+    elif not near(x, pos):
+        mistakes.append(f"For x > 0 the full wave is x; yours gives f(2) = {at(2)}.")
+    return " ".join(mistakes)
+
+
+def check_full_wave(fn, must_pass=False):
+    """Notebook 01, exercise 2: a full-wave rectifier, ``|x|``, built from ReLUs (relu(x) +
+    relu(-x)) for a float64 array ``x``; right when its values agree within 1e-6 everywhere."""
+    if not callable(fn):
+        return verdict(
+            False, f"full_wave should be a function; got {type(fn).__name__}.", must_pass
+        )
+    x = np.linspace(-3.0, 3.0, 61)
+    try:
+        got = fn(x.copy())
+    except NotImplementedError:
+        got = None
+    except Exception as err:  # a learner's bug: feedback, not a traceback
+        message = str(err).splitlines()[0][:200] if str(err) else ""
+        return verdict(
+            False,
+            f"full_wave(x) raised {type(err).__name__}: {message}. Hint: x is a NumPy array of "
+            "float64; rl.relu works on it elementwise.",
+            must_pass,
+        )
+    if is_stub(got):
+        return verdict(
+            NOT_ATTEMPTED, "fill in full_wave above, then run this cell again.", must_pass
+        )
+    try:
+        returned = np.asarray(got)
+    except Exception:  # a ragged list, a tensor that requires grad: feedback, not a traceback
+        returned = np.asarray(None)
+    if returned.dtype.kind not in "biuf":
+        return verdict(
+            False,
+            f"full_wave should return an array of real numbers; got {type(got).__name__}"
+            + (f" of dtype {returned.dtype}." if returned.dtype != object else "."),
+            must_pass,
+        )
+    if returned.shape != x.shape:
+        return verdict(
+            False,
+            f"full_wave should return one value per input: x has shape {x.shape}, the result "
+            f"has shape {returned.shape}. Hint: apply rl.relu to the whole array, as in "
+            "rl.relu(x).",
+            must_pass,
+        )
+    got = returned.astype(np.float64)
+    if np.allclose(got, np.abs(x), rtol=0, atol=1e-6):
+        return verdict(
+            True,
+            "relu(x) + relu(-x) = |x|: a full-wave rectifier is two half-wave ones, the second "
+            "fed -x. (relu(x) - relu(-x) gives back x itself.)",
+            must_pass,
+        )
+    return verdict(False, "not a full wave yet. Hint: " + _full_wave_mistakes(x, got), must_pass)
+
+
+# --- exercise 3: a finite number where (x + |x|) / 2 breaks -------------------------------------
+
+
 def check_abs_formula_breaks_at(value, must_pass=False):
-    """Notebook 01, exercise 3: a float64 input where (x + |x|) / 2 differs from ReLU."""
+    """Notebook 01, exercise 3: a *finite* float64 input where (x + |x|) / 2 and ReLU differ as
+    numbers. The table shows -inf; the finite answers are the x >= 2**1023, where x + |x|
+    overflows to inf."""
+    value = scalar_answer(value)  # a one-element array or tensor is an answer too
     if numeric_answer(value, "breaks_at", must_pass) is None:
         return
     x = np.float64(value)
-    with np.errstate(over="ignore", invalid="ignore"):
-        doubled = x + np.abs(x)
-        by_abs = doubled / 2
-    reference = np.float64(0.0) if x < 0 else x
-    if not np.array_equal(by_abs, reference, equal_nan=True):
-        why = (
-            "(-inf + inf) / 2 is NaN"
-            if x == -np.inf
-            else f"x + |x| overflows to {float(doubled)!r}, and halving it cannot bring it back"
-        )
-        return verdict(
-            True, f"at x = {value!r}, {why}, but relu(x) is {float(reference)!r}.", must_pass
-        )
+    shown = repr(float(x))  # not repr(value): a Python int can have hundreds of digits
     if np.isnan(x):
-        hint = "NaN goes in and NaN comes out, both ways. Try an infinity."
-    elif x == np.inf:
-        hint = "(inf + inf) / 2 is inf, and relu(inf) is inf: they agree. Try the other infinity."
+        return verdict(
+            False,
+            "breaks_at = nan is not a finite number, and NaN gives NaN both ways. Hint: look for "
+            "a finite x.",
+            must_pass,
+        )
+    if np.isinf(x):
+        return verdict(
+            False,
+            f"breaks_at = {shown} is not finite: the table already shows what the infinities do. "
+            "Hint: find a finite x.",
+            must_pass,
+        )
+    with np.errstate(over="ignore"):
+        doubled = x + np.abs(x)
+    by_abs = doubled / 2
+    if by_abs != max(x, 0.0):
+        return verdict(
+            True,
+            f"at x = {shown}, x + |x| overflows to {float(doubled)!r} (the largest float64 is "
+            "about 1.8e308), and halving cannot bring it back; relu(x) is x. Every x from "
+            "2**1023 (about 9e307) up breaks the formula this way.",
+            must_pass,
+        )
+    if x == 0 and np.signbit(x):
+        hint = (
+            "at -0.0 the two differ only in the sign of zero (the table's -0.0 column); they are "
+            "equal as numbers. Find an x where they differ as numbers."
+        )
+    elif x == 0:
+        hint = "at 0 both give 0. Find an x where they differ as numbers."
+    elif x < 0:
+        hint = (
+            "for x < 0, x and |x| cancel exactly: x + |x| is 0 with no rounding at all, so "
+            "nothing can go wrong on this side. Look at large positive x."
+        )
+    elif doubled == np.finfo(np.float64).max:
+        hint = "x + |x| is exactly the largest float64 here: it still fits. Go a little higher."
     else:
         hint = (
-            "for ordinary numbers both agree. Think about what x + |x| does to an infinity, "
-            "or to a number close to the largest float64 (about 1.8e308)."
+            f"x + |x| = {float(doubled)!r} still fits in float64. What happens to x + |x| when "
+            "it exceeds the largest float64, about 1.8e308?"
         )
-    return verdict(False, f"at x = {value!r} the two agree. Hint: {hint}", must_pass)
+    return verdict(False, f"at x = {shown} the two agree. Hint: {hint}", must_pass)

@@ -2,116 +2,197 @@
 
 import torch
 
-from .core import NOT_ATTEMPTED, check_number, is_stub, verdict
+from .core import NOT_ATTEMPTED, check_number, is_stub, scalar_answer, verdict
 
-__all__ = ["check_clamp_grad_at_zero", "check_relu_backward", "check_central_difference_near_kink"]
+__all__ = [
+    "check_clamp_identity_grad_at_zero",
+    "check_maximum_backward",
+    "check_central_difference_near_kink",
+]
+
+RUN_ON = " Run on: the next cell measures it."
 
 
-def check_clamp_grad_at_zero(value, must_pass=False):
-    """Notebook 03, exercise 1: the gradient autograd gives ``x.clamp(min=0)`` at x = 0."""
+def check_clamp_identity_grad_at_zero(value, must_pass=False):
+    """Notebook 03, exercise 1 (a prediction, posed before the cell that measures it): the
+    gradient autograd gives ``x.clamp(min=0) - (-x).clamp(min=0)``, which equals x, at x = 0.
+    clamp's backward uses s = 1 at its boundary, once per term: s + s = 2."""
     return check_number(
-        value,
-        "clamp_grad_at_zero",
-        1.0,
-        "clamp(min=0) passes the gradient wherever x >= min, the boundary included: 1 at x = 0, "
-        "where torch.relu gives 0. Same function, different gradient.",
+        scalar_answer(value),  # x.grad itself, a one-element tensor, is an answer
+        "clamp_identity_grad_at_zero",
+        2.0,
+        "each clamp is differentiated on its own with clamp's value at its boundary, s = 1: "
+        "the first term gives s, the second -s * (-1) = s, and autograd returns 2 for a function "
+        "whose derivative is 1." + RUN_ON,
         must_pass,
         wrong=(
             (
+                1.0,
+                "1 is the true derivative of x, but autograd never sees x: it differentiates each "
+                "clamp separately, with clamp's gradient at its boundary (1, measured above), and "
+                "adds the two terms by the chain rule." + RUN_ON,
+            ),
+            (
                 0.0,
-                "0 is what torch.relu gives at 0. clamp has its own backward: it lets the "
-                "gradient through wherever x is inside [min, max], the boundary included. "
-                "Measure it: x = torch.tensor(0.0, requires_grad=True), then "
-                "x.clamp(min=0).backward() and look at x.grad.",
+                "0 comes from s - s: the second term is -clamp(-x), and the chain rule multiplies "
+                "its gradient by the derivative of -x, which is -1, so it contributes "
+                "-s * (-1) = +s. (0 is also what torch.relu would give: its s is 0; clamp's is 1.)"
+                + RUN_ON,
             ),
             (
                 0.5,
-                "0.5 is torch.maximum's answer: at a tie it splits the gradient between its "
-                "two arguments. clamp is a different operation with a different backward.",
+                "1/2 is torch.maximum's value at a tie, for one term. clamp uses 1 at its "
+                "boundary, and there are two terms." + RUN_ON,
+            ),
+            (
+                -2.0,
+                "the sign: the second term is -clamp(-x); two minus signs, -1 from the "
+                "subtraction and -1 from the inner -x, multiply to +1." + RUN_ON,
             ),
         ),
-        hint="measure it: x = torch.tensor(0.0, requires_grad=True); x.clamp(min=0).backward(); "
-        "x.grad.",
+        hint="call s = 1 clamp's gradient at its boundary (measured above). The first term "
+        "contributes s; the chain rule gives the second, -clamp(-x), -s * (-1)." + RUN_ON,
     )
 
 
-def _relu_backward_cases():
-    """(grad_output, output, hint) triples; the expected gradient is torch.relu's."""
+def _maximum_backward_cases():
+    """(grad_output, x) pairs: a different incoming gradient per element, so that a wrong mask
+    cannot hide; the expected gradient is what autograd gives torch.maximum(x, zeros)."""
     return [
+        (torch.tensor([1.5, -2.0, 0.5, 3.0]), torch.tensor([2.0, -1.0, 0.25, -0.5])),
+        (torch.tensor([1.0, 2.0, 3.0, 4.0]), torch.tensor([0.0, -0.0, 5.0, -5.0])),
         (
-            torch.tensor([1.5, -2.0, 0.5]),
-            torch.tensor([2.0, 0.25, 3.0]),
-            "where the output is positive the incoming gradient passes unchanged. Multiply "
-            "grad_output by a mask; do not return the mask alone.",
-        ),
-        (
-            torch.tensor([1.0, 2.0, 3.0]),
-            torch.tensor([0.0, -0.0, 5.0]),
-            "an output of exactly 0 (or -0.0) means x <= 0, where PyTorch's gradient is 0: test "
-            "`output > 0`, not `output >= 0`.",
+            torch.tensor([2.0, 3.0, 4.0, 5.0]),
+            torch.tensor([float("nan"), float("inf"), -float("inf"), 0.0]),
         ),
         (
             torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64),
-            torch.tensor([[0.0, 1.0], [7.0, 0.0]], dtype=torch.float64),
-            "the result has the shape and dtype of grad_output.",
-        ),
-        (
-            torch.tensor([2.0, 3.0, 4.0]),
-            torch.tensor([float("nan"), float("inf"), 0.0]),
-            "PyTorch zeroes the gradient only where output <= 0. NaN <= 0 is False, so a NaN "
-            "output lets the gradient through: use grad_output.masked_fill(output <= 0, 0) "
-            "(or torch.where(output <= 0, 0, grad_output)) rather than grad_output * (output > 0).",
+            torch.tensor([[0.0, 1.0], [-7.0, 0.0]], dtype=torch.float64),
         ),
     ]
 
 
-def check_relu_backward(fn, must_pass=False):
-    """Notebook 03, exercise 2: ReLU's backward from its output, ``fn(grad_output, output)``,
-    equal to what autograd gives ``torch.relu`` (NaN outputs included)."""
+def maximum_backward_by_autograd(grad_output, x):
+    """The gradient autograd sends to ``x`` through ``torch.maximum(x, torch.zeros_like(x))``."""
+    x = x.detach().clone().requires_grad_()
+    torch.maximum(x, torch.zeros_like(x)).backward(grad_output)
+    return x.grad
+
+
+def _where_wrong(x, grad_output, got, expected):
+    """The hints for the kinds of input the learner's backward gets wrong: a tie at 0 (±0.0),
+    NaN, x > 0, x < 0; each names what the learner's value there suggests. The arguments may
+    be lists of tensors (one per case), so that every mistake made in any case is named."""
+    if isinstance(x, list):
+        x, grad_output = (
+            torch.cat([t.ravel().double() for t in x]),
+            torch.cat([t.ravel().double() for t in grad_output]),
+        )
+        got, expected = (
+            torch.cat([t.ravel().double() for t in got]),
+            torch.cat([t.ravel().double() for t in expected]),
+        )
+    factor = expected / grad_output  # the cases have no zero in grad_output
+    if torch.allclose(got, factor, rtol=1e-6, atol=0.0):
+        return (
+            "You returned the factor (1, 1/2 or 0) alone: the gradient is grad_output times "
+            "that factor."
+        )
+    wrong = ~torch.isclose(got, expected, rtol=1e-6, atol=0.0)
+    hints = []
+    tie = wrong & (x == 0)
+    if tie.any():
+        g, y = grad_output[tie][0].item(), got[tie][0].item()
+        if y == 0:
+            what = f"0 of an incoming {g:g} (torch.relu's choice)"
+        elif y == g:
+            what = f"all of an incoming {g:g} (clamp's choice)"
+        else:
+            what = f"{y:g} of an incoming {g:g}"
+        hints.append(
+            f"At x = 0 (a tie between x and 0) you passed {what}: torch.maximum splits a tie, "
+            "half to each argument, so x gets grad_output / 2."
+        )
+    if (wrong & x.isnan()).any():
+        hints.append(
+            "At x = NaN torch.maximum passes the gradient: NaN < 0 and NaN == 0 are both False, "
+            "so zero where x < 0 and halve where x == 0 rather than keep where x > 0."
+        )
+    if (wrong & (x > 0)).any():
+        hints.append(
+            "Where x > 0 (+inf included) the incoming gradient passes unchanged: x is the "
+            "maximum there, with derivative 1."
+        )
+    if (wrong & (x < 0)).any():
+        hints.append("Where x < 0 the maximum is the constant 0, so x gets gradient 0.")
+    return " ".join(hints)
+
+
+def check_maximum_backward(fn, must_pass=False):
+    """Notebook 03, exercise 2: ``fn(grad_output, x)``, the gradient ``torch.maximum(x, 0)``
+    sends to ``x``, equal (rtol 1e-6) to autograd's, with grad_output's shape and dtype, on
+    ordinary values, ±0.0, NaN and ±inf."""
     if not callable(fn):
         return verdict(
-            False, f"relu_backward should be a function; got {type(fn).__name__}.", must_pass
+            False, f"maximum_backward should be a function; got {type(fn).__name__}.", must_pass
         )
-    for grad_output, output, hint in _relu_backward_cases():
-        expected = grad_output.masked_fill(output <= 0, 0)
+    mismatches = []  # every case is run, so that the hint names every kind of mistake
+    for grad_output, x in _maximum_backward_cases():
+        expected = maximum_backward_by_autograd(grad_output, x)
         try:
-            got = fn(grad_output.clone(), output.clone())
+            got = fn(grad_output.clone(), x.clone())
         except NotImplementedError:
             got = None
         except Exception as err:  # a learner's bug: feedback, not a traceback
+            message = str(err).splitlines()[0][:200] if str(err) else ""
             return verdict(
                 False,
-                f"relu_backward raised {type(err).__name__}: {err}. Hint: {hint}",
+                f"maximum_backward raised {type(err).__name__}: {message}. Hint: grad_output "
+                "and x are torch tensors of the same shape; torch.where and masks such as "
+                "(x == 0) work on them elementwise.",
                 must_pass,
             )
         if is_stub(got):
             return verdict(
-                NOT_ATTEMPTED, "fill in relu_backward above, then run this cell again.", must_pass
+                NOT_ATTEMPTED,
+                "fill in maximum_backward above, then run this cell again.",
+                must_pass,
             )
         if not isinstance(got, torch.Tensor):
+            try:
+                got = torch.as_tensor(got)
+            except Exception:  # strings, ragged lists: feedback, not a traceback
+                got = None
+        if got is None or not (got.is_floating_point() or got.dtype in (torch.int64, torch.bool)):
             return verdict(
-                False,
-                f"relu_backward should return a torch.Tensor; got {type(got).__name__}.",
-                must_pass,
+                False, "maximum_backward should return a tensor of gradients.", must_pass
             )
         if got.shape != expected.shape or got.dtype != expected.dtype:
             return verdict(
                 False,
-                f"for an output of shape {tuple(output.shape)} and dtype {output.dtype} you "
-                f"returned shape {tuple(got.shape)}, dtype {got.dtype}. Hint: {hint}",
+                f"for grad_output of shape {tuple(grad_output.shape)} and dtype "
+                f"{grad_output.dtype} you returned shape {tuple(got.shape)}, dtype {got.dtype}. "
+                "Hint: the gradient has grad_output's shape and dtype; build it from "
+                "grad_output (grad_output * factor, or torch.where(..., grad_output)).",
                 must_pass,
             )
-        if not torch.equal(got, expected):
-            return verdict(
-                False,
-                f"for grad_output={grad_output.tolist()} and output={output.tolist()} you "
-                f"returned {got.tolist()}, autograd gives {expected.tolist()}. Hint: {hint}",
-                must_pass,
-            )
+        if not torch.allclose(got, expected, rtol=1e-6, atol=0.0):
+            mismatches.append((grad_output, x, got, expected))
+    if mismatches:
+        grad_output, x, got, expected = mismatches[0]
+        grads, xs, gots, expecteds = (list(column) for column in zip(*mismatches, strict=True))
+        hints = _where_wrong(xs, grads, gots, expecteds)
+        return verdict(
+            False,
+            f"for grad_output={grad_output.tolist()} and x={x.tolist()} you returned "
+            f"{got.tolist()}, autograd gives {expected.tolist()}. {hints}",
+            must_pass,
+        )
     return verdict(
         True,
-        "your backward matches torch.relu's: 0 where the output is <= 0, the incoming gradient "
-        "elsewhere, NaN included.",
+        "your backward matches torch.maximum's: 0 where x < 0, half the incoming gradient at the "
+        "tie x = 0, all of it where x > 0 and at NaN. It needs x itself: from the output alone, "
+        "x = 0 and x = -1 look the same.",
         must_pass,
     )
 
@@ -120,7 +201,7 @@ def check_central_difference_near_kink(value, must_pass=False):
     """Notebook 03, exercise 3: the central difference of ReLU at x = 2.5e-4 with h = 1e-3. The
     stencil straddles the kink, so it is (x + h) / (2h) = 5/8."""
     return check_number(
-        value,
+        scalar_answer(value),
         "central_near_kink",
         0.625,
         "the stencil [x - h, x + h] reaches below 0, so relu(x - h) = 0 and the quotient is "

@@ -1,14 +1,16 @@
 """Checkers for notebook 04, "The graphs"."""
 
 import numpy as np
+import torch
 
-from .core import NOT_ATTEMPTED, check_number, is_stub, numeric_answer, verdict
+from .core import NOT_ATTEMPTED, check_number, is_stub, numeric_answer, scalar_answer, verdict
 
-__all__ = ["check_sigmoid_half_peak", "check_slope_one_at_two", "check_kink_count"]
+__all__ = ["check_sigmoid_half_peak", "check_ramp", "check_kink_count"]
 
 
 # sigmoid'(x) = 1/8, half its peak, where sigmoid(x) = (1 + sqrt(1/2)) / 2: x = log of s / (1 - s).
 SIGMOID_HALF_PEAK_X = float(np.log((1 + np.sqrt(0.5)) / (1 - np.sqrt(0.5))))  # 1.7627...
+SIGMOID_AT_HALF_PEAK = ((1 + np.sqrt(0.5)) / 2, (1 - np.sqrt(0.5)) / 2)  # 0.854 and 0.146
 TANH_HALF_PEAK_X = float(np.arccosh(np.sqrt(2)))  # tanh'(x) = 1/2 at 0.8814...
 READING_TOLERANCE = 0.2
 
@@ -16,6 +18,7 @@ READING_TOLERANCE = 0.2
 def check_sigmoid_half_peak(value, must_pass=False):
     """Notebook 04, exercise 1: the positive x where sigmoid' has fallen to half its peak (1/8),
     read off the derivative plot (within 0.2) or solved exactly: x = 1.7627..."""
+    value = scalar_answer(value)
     x = numeric_answer(value, "half_peak_x", must_pass)
     if x is None:
         return
@@ -28,7 +31,12 @@ def check_sigmoid_half_peak(value, must_pass=False):
             f"{TANH_HALF_PEAK_X:.2f}, from a peak of 1.",
             must_pass,
         )
-    if abs(x + SIGMOID_HALF_PEAK_X) <= READING_TOLERANCE:
+    if min(abs(x - s) for s in SIGMOID_AT_HALF_PEAK) < 0.005:
+        hint = (
+            "that solves s (1 - s) = 1/8 for s = sigmoid(x): it is the sigmoid's value there, not "
+            "x. Invert the sigmoid: x = log(s / (1 - s))."
+        )
+    elif abs(x + SIGMOID_HALF_PEAK_X) <= READING_TOLERANCE:
         hint = "sigmoid' is symmetric, so that point has a mirror image: give the positive x."
     elif x in (0.125, 0.25):
         hint = "that is a height on the y axis. The question asks at which x the curve is 1/8 high."
@@ -56,72 +64,144 @@ def check_sigmoid_half_peak(value, must_pass=False):
     return verdict(False, f"half_peak_x = {value!r} is not it. Hint: {hint}", must_pass)
 
 
-_NAMES = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh", "leakyrelu": "leaky_relu"}
-_SLOPE_ONE_AT_TWO = {"relu", "leaky_relu"}
+# The grid the learner's ramp is called on: -2 to 3 in steps of 0.01, with 0 and 1 on it exactly.
+RAMP_GRID = np.arange(-200, 301) / 100
 
 
-def _normalise(name):
-    return _NAMES.get("".join(ch for ch in name.lower() if ch.isalnum()))
+def _relu(x):
+    return np.maximum(x, 0.0)
 
 
-def check_slope_one_at_two(answer, must_pass=False):
-    """Notebook 04, exercise 2: which of relu, sigmoid, tanh, leaky_relu have derivative 1 at 2."""
-    if is_stub(answer):
-        return verdict(
-            NOT_ATTEMPTED,
-            "set `slope_one_at_two` to your answer, then run this cell again.",
-            must_pass,
-        )
-    if isinstance(answer, str):
-        answer = [answer]
+# Ramps a learner may build by mistake, each with what it gets wrong.
+_RAMP_MISTAKES = [
+    (
+        lambda x: _relu(x) + _relu(x - 1),
+        "beyond x = 1 your line climbs with slope 2. The second ReLU must cancel the first "
+        "one's slope there: subtract relu(x - 1) instead of adding it.",
+    ),
+    (
+        lambda x: _relu(x) - _relu(x + 1),
+        "relu(x + 1) switches on at x = -1 (where x + 1 = 0), so your line bends there. To bend "
+        "it at x = 1, use relu(x - 1).",
+    ),
+    (
+        lambda x: _relu(x) - 2 * _relu(x - 1),
+        "beyond x = 1 your line falls with slope -1: subtracting relu(x - 1) once already "
+        "cancels the slope 1.",
+    ),
+    (
+        _relu,
+        "ReLU alone keeps rising past x = 1. Subtract a second ReLU that switches on at x = 1, "
+        "so that the slopes cancel beyond it.",
+    ),
+    (
+        lambda x: _relu(x - 1),
+        "relu(x - 1) is 0 up to x = 1 and rises after it; the ramp rises between 0 and 1 and is "
+        "flat after. Start from relu(x) and subtract relu(x - 1).",
+    ),
+    (
+        lambda x: np.minimum(x, 1.0),
+        "for x < 0 the ramp is 0, not x. min(x, 1) caps the top only; relu(x) - relu(x - 1) "
+        "also flattens the left.",
+    ),
+    (
+        lambda x: _relu(x) - _relu(x - 1) - 1,
+        "your ramp runs from -1 to 0: it is shifted down by 1.",
+    ),
+]
+
+
+def _call_ramp(fn):
+    """``fn`` on the grid as a NumPy array; if that raises, on the grid as a float64 tensor
+    (for a ramp written with torch.relu). Returns (output, None) or (None, error message)."""
     try:
-        names = list(answer)
-    except TypeError:
-        names = None
-    if names is None or not all(isinstance(n, str) for n in names):
+        return fn(RAMP_GRID.copy()), None
+    except NotImplementedError:
+        return None, None
+    except Exception as numpy_err:  # a learner's bug: feedback, not a traceback
+        try:
+            return fn(torch.tensor(RAMP_GRID)), None
+        except Exception:
+            text = str(numpy_err)[:200]
+            hint = "x is a NumPy array of 501 floats: use functions that work elementwise."
+            if "truth value" in text:
+                hint = (
+                    "Python's max (and `if x > 0`) cannot compare a whole array with 0. Use "
+                    "rl.relu, or np.maximum(x, 0), which work elementwise."
+                )
+            return None, f"ramp(x) raised {type(numpy_err).__name__}: {text}. Hint: {hint}"
+
+
+def check_ramp(fn, must_pass=False):
+    """Notebook 04, exercise 2 (code): ``fn(x)`` is the ramp, 0 for x <= 0, x between 0 and 1, 1
+    for x >= 1, built from ReLUs: relu(x) - relu(x - 1).
+
+    The checker calls ``fn`` on a NumPy grid from -2 to 3 (a float64 tensor if that raises) and
+    accepts any array or tensor of the grid's shape within 1e-6 of the ramp (float32 passes).
+    A wrong ramp is compared with the mistakes above; any other is told the first grid point
+    where it is off."""
+    if is_stub(fn):
+        return verdict(NOT_ATTEMPTED, "write ramp above, then run this cell again.", must_pass)
+    if not callable(fn):
+        return verdict(False, f"ramp should be a function; got {type(fn).__name__}.", must_pass)
+    got, error = _call_ramp(fn)
+    if error is not None:
+        return verdict(False, error, must_pass)
+    if is_stub(got):
+        return verdict(NOT_ATTEMPTED, "write ramp above, then run this cell again.", must_pass)
+    if isinstance(got, torch.Tensor):
+        got = got.detach().cpu().numpy()
+    try:
+        values = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        values = None
+    if values is None or isinstance(got, str):
         return verdict(
             False,
-            'slope_one_at_two should be a set of names, e.g. {"relu", "tanh"}; got '
-            f"{type(answer).__name__}.",
+            f"ramp(x) should return an array of numbers; got {type(got).__name__}.",
             must_pass,
         )
-    unknown = [n for n in names if _normalise(n) is None]
-    if unknown:
+    if values.shape != RAMP_GRID.shape:
+        hint = "return one value per point of x, computed elementwise."
+        if values.ndim == 0:
+            hint = (
+                "it returned a single number. Apply the ReLUs to the whole array x (rl.relu works "
+                "elementwise) and return the result."
+            )
         return verdict(
             False,
-            f'unknown name(s) {unknown}: choose among "relu", "sigmoid", "tanh", "leaky_relu".',
+            f"ramp(x) for x of shape {RAMP_GRID.shape} returned shape {values.shape}. Hint: {hint}",
             must_pass,
         )
-    chosen = {_normalise(n) for n in names}
-    if chosen == _SLOPE_ONE_AT_TWO:
+    expected = np.clip(RAMP_GRID, 0.0, 1.0)
+    if np.allclose(values, expected, rtol=0, atol=1e-6):
         return verdict(
             True,
-            "ReLU and Leaky ReLU are both the identity for x > 0, so their slope at 2 is exactly "
-            "1; tanh'(2) is about 0.07 and sigmoid'(2) about 0.10.",
+            "relu(x) - relu(x - 1): the first ReLU bends the line up at 0, the second, switching "
+            "on at 1, cancels its slope. Two ReLUs, two kinks; more of them make any broken line.",
             must_pass,
         )
-    if "tanh" in chosen:
-        hint = (
-            "tanh'(2) = 1 - tanh(2)^2 is about 0.07: tanh' reaches 1 only at x = 0, and has "
-            "nearly saturated by x = 2."
-        )
-    elif "sigmoid" in chosen:
-        hint = "sigmoid' never exceeds 1/4 (its peak, at 0); at 2 it is about 0.10."
-    elif "leaky_relu" not in chosen:
-        hint = (
-            "Leaky ReLU only changes the negative side: for x > 0 it is x, with slope 1, "
-            "exactly like ReLU."
-        )
-    else:
-        hint = "ReLU is x for every x > 0, so its slope at 2 is 1."
-    return verdict(False, f"{sorted(chosen)} is not it. Hint: {hint}", must_pass)
+    for mistake, hint in _RAMP_MISTAKES:
+        if np.allclose(values, mistake(RAMP_GRID), rtol=0, atol=1e-6):
+            return verdict(False, f"ramp is not it yet. Hint: {hint}", must_pass)
+    off = ~np.isclose(values, expected, rtol=0, atol=1e-6)
+    i = int(np.flatnonzero(off)[0])
+    x0 = RAMP_GRID[i]
+    part = "x <= 0" if x0 <= 0 else "0 <= x <= 1" if x0 <= 1 else "x >= 1"
+    should = "0" if x0 <= 0 else "x itself" if x0 <= 1 else "1"
+    return verdict(
+        False,
+        f"ramp is not it yet: at x = {x0:g} it gives {values[i]:.6g}. Hint: for {part} the ramp "
+        f"is {should}. Check each piece of your sum there.",
+        must_pass,
+    )
 
 
 def check_kink_count(value, must_pass=False):
     """Notebook 04, exercise 3: the points where relu(x+1) - 2 relu(x) + relu(x-1) has no
     derivative (the 'hat' function: slopes 0, 1, -1, 0)."""
     return check_number(
-        value,
+        scalar_answer(value),
         "kink_count",
         3,
         "three kinks, at x = -1, 0 and 1, where the slope goes 0 -> 1 -> -1 -> 0. Each ReLU "

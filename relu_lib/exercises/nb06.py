@@ -1,59 +1,144 @@
 """Checkers for notebook 06, "ReLU's disadvantages"."""
 
+import decimal
+import fractions
+
 import numpy as np
 
-from .core import NOT_ATTEMPTED, check_number, is_stub, verdict
+from .core import NOT_ATTEMPTED, check_number, is_stub, scalar_answer, verdict
 
-__all__ = ["check_dead_units", "check_born_dead_width_one", "check_gradient_signs"]
+__all__ = ["check_dead_units", "check_born_dead_width_one", "check_kappa_uniform"]
 
 
-def _call(fn, name, args):
-    """``fn(*args)`` on copies; returns ``(result, None)`` or ``(None, feedback for an error)``."""
+def _shorten(text, limit=200):
+    """``text`` cut to ``limit`` characters, so one line of feedback stays one short line."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _call(fn, call, args):
+    """``fn(*args)`` on copies; returns ``(result, None)`` or ``(None, feedback for an error)``,
+    the feedback naming ``call`` (such as ``"dead_units(w, b, x)"``). An untouched stub
+    (``NotImplementedError``) returns ``(None, None)``."""
     try:
-        return fn(*(a.copy() for a in args)), None
+        return fn(*(a.copy() if hasattr(a, "copy") else a for a in args)), None
     except NotImplementedError:
         return None, None
     except Exception as err:  # a learner's bug: report it as feedback, not a traceback
-        return None, f"{name}(...) raised {type(err).__name__}: {err}."
+        return None, f"{call} raised {type(err).__name__}: {_shorten(err)}."
 
 
-# Inputs of the dead-unit cases: 3 rows, 2 features. Each case isolates one common mistake.
+def _plain_number(value):
+    """The number a natural hand computation gives, as a Python number: a one-element tensor,
+    array or list, a NumPy scalar, a Fraction or a Decimal; anything else unchanged."""
+    if isinstance(value, list | tuple) and len(value) == 1:
+        value = value[0]
+    value = scalar_answer(value)
+    if isinstance(value, fractions.Fraction | decimal.Decimal):
+        return float(value)
+    return value
+
+
+# --- exercise 1: which units are dead on a data set -------------------------------------------
+
+# Inputs of the dead-unit cases: 3 rows, 2 features. Each case tells one common mistake apart.
 _ROWS = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
 _DEAD_CASES = [
+    # z = (0.5, 0.5, 1.5): alive despite a negative bias; z = (-0.5, -0.5, -1.5): dead despite a
+    # positive bias.
+    (np.array([[1.0, 1.0], [-1.0, -1.0]]), np.array([-0.5, 0.5])),
+    # z = (1.5, -0.5, 0.5): silent on one row only, alive.
+    (np.array([[1.0, -1.0]]), np.array([0.5])),
+    # z = (0.5, -2.5, -0.5): mean z < 0, yet it fires on row 0.
+    (np.array([[2.0, -1.0]]), np.array([-1.5])),
+    # z = (-1, -1, 0): the largest z is exactly 0.
+    (np.array([[1.0, 1.0]]), np.array([-2.0])),
+    # z = (-1, -1, -2), dead, and (2, 0, 2), alive; x @ w (no transpose) gives the reverse.
+    (np.array([[-1.0, -1.0], [2.0, 0.0]]), np.array([0.0, 0.0])),
+    # Three units, two features: z = (-2.5, -1.5, -0.5), (0, -2, -3), (0, -1, -0.5), all dead.
+    (np.array([[1.0, 2.0], [-1.0, -3.0], [0.5, -0.5]]), np.array([-3.5, 1.0, -0.5])),
+]
+
+
+def _dead(w, b, x):
+    return (x @ w.T + b <= 0).all(axis=0)
+
+
+# The classic mistakes, each with the hint that names it. A learner's function whose answers
+# agree with one of these on every case gets that hint.
+_DEAD_MISTAKES = [
     (
-        # z = (0.5, 0.5, 1.5): alive despite a negative bias; z = (-0.5, -0.5, -1.5): dead
-        # despite a positive bias.
-        np.array([[1.0, 1.0], [-1.0, -1.0]]),
-        np.array([-0.5, 0.5]),
-        np.array([False, True]),
+        lambda w, b, x: b <= 0,
         "the sign of the bias alone does not decide: a negative bias can be outweighed by w.x, "
         "and a positive one can be outweighed the other way. Compute z = x @ w.T + b.",
     ),
     (
-        # z = (1.5, -0.5, 0.5): silent on one row only, alive.
-        np.array([[1.0, -1.0]]),
-        np.array([0.5]),
-        np.array([False]),
+        lambda w, b, x: (x @ w.T + b <= 0).any(axis=0),
         "a unit that fires on at least one row is alive (it is merely sparse); dead means "
         "z <= 0 on every row: reduce with .all over the rows, not .any.",
     ),
     (
-        # z = (0.5, -2.5, -0.5): mean z < 0, yet it fires on row 0.
-        np.array([[2.0, -1.0]]),
-        np.array([-1.5]),
-        np.array([False]),
-        "a negative mean pre-activation does not make a unit dead: it fires on row 0. Dead "
-        "means z <= 0 on every row.",
+        lambda w, b, x: (x @ w.T + b).mean(axis=0) <= 0,
+        "a negative mean pre-activation does not make a unit dead: it may still fire on one row. "
+        "Dead means z <= 0 on every row.",
     ),
     (
-        # z = (-1, -1, 0): the largest z is exactly 0.
-        np.array([[1.0, 1.0]]),
-        np.array([-2.0]),
-        np.array([True]),
+        lambda w, b, x: (x @ w.T + b < 0).all(axis=0),
         "z = 0 counts as silent: relu(0) = 0, and PyTorch's derivative of ReLU at 0 is 0, so "
         "no gradient flows there either. Use z <= 0, not z < 0.",
     ),
+    (
+        lambda w, b, x: (x @ w + b <= 0).all(axis=0),
+        "w has one row per unit (shape (units, features)), so z = x @ w.T + b: x @ w mixes up "
+        "the units' weights.",
+    ),
+    (
+        lambda w, b, x: (x @ w.T + b > 0).any(axis=0),
+        "you returned True for the units that are alive: dead means z <= 0 on every row.",
+    ),
 ]
+
+
+def _answers(fn):
+    """The answers ``fn`` gives on every case, as arrays; None where it fails."""
+    outputs = []
+    for w, b in _DEAD_CASES:
+        try:
+            got = fn(w.copy(), b.copy(), _ROWS.copy())
+            if hasattr(got, "detach"):
+                got = got.detach().cpu().numpy()
+            outputs.append(np.asarray(got))
+        except Exception:
+            outputs.append(None)
+    return outputs
+
+
+def _same(a, b):
+    if a is None or b is None:
+        return a is None and b is None
+    return a.shape == b.shape and np.array_equal(a, b)
+
+
+def _dead_units_hint(fn):
+    """The hint for ``fn``: that of the classic mistake which gives the same answers on every
+    case (failures included), else a general one."""
+    answers = _answers(fn)
+    for mistake, hint in _DEAD_MISTAKES:
+        if all(_same(m, a) for m, a in zip(_answers(mistake), answers, strict=True)):
+            return hint
+    return "compute z = x @ w.T + b (shape rows x units); a unit is dead when z <= 0 on every row."
+
+
+def _shape_hint(shape, units, rows):
+    if shape == ():
+        return (
+            "you returned a single value: reduce over the rows only (axis 0), one answer per unit."
+        )
+    if shape == (rows,):
+        return "you reduced over the units: reduce over the rows (axis 0 of z = x @ w.T + b)."
+    if shape == (rows, units):
+        return "you returned one answer per row and unit: reduce over the rows with .all(axis=0)."
+    return "one answer per unit: reduce z = x @ w.T + b (shape rows x units) over the rows."
 
 
 def check_dead_units(fn, must_pass=False):
@@ -63,20 +148,46 @@ def check_dead_units(fn, must_pass=False):
         return verdict(
             False, f"dead_units should be a function; got {type(fn).__name__}.", must_pass
         )
-    for w, b, expected, hint in _DEAD_CASES:
-        got, error = _call(fn, "dead_units", (w, b, _ROWS))
+    for case, (w, b) in enumerate(_DEAD_CASES):
+        expected = _dead(w, b, _ROWS)
+        got, error = _call(fn, "dead_units(w, b, x)", (w, b, _ROWS))
         if error:
-            return verdict(False, f"{error} Hint: {hint}", must_pass)
-        if is_stub(got):
+            return verdict(
+                False,
+                f"{error} Hint: z = x @ w.T + b has shape (rows, units); reduce it over the rows.",
+                must_pass,
+            )
+        if is_stub(got) and case == 0:
             return verdict(
                 NOT_ATTEMPTED, "fill in dead_units above, then run this cell again.", must_pass
             )
-        got = np.asarray(got)
-        if got.shape != expected.shape:
+        raw = got
+        try:
+            if hasattr(raw, "detach"):  # a torch tensor, wherever it lives
+                raw = raw.detach().cpu().numpy()
+            got = np.asarray(raw)
+        except Exception:  # a ragged list, or something NumPy cannot read
+            got = np.asarray(None)
+        if raw is None:
             return verdict(
                 False,
-                f"dead_units returned shape {got.shape} for {len(w)} units and {len(_ROWS)} rows. "
-                "Hint: one answer per unit: reduce over the rows (axis 0 of z = x @ w.T + b).",
+                f"dead_units returned None for w = {w.tolist()}, b = {b.tolist()}. Hint: does "
+                "every path through your function end with a return?",
+                must_pass,
+            )
+        if got.dtype == object:
+            return verdict(
+                False,
+                f"dead_units returned a {type(raw).__name__} that is not an array of booleans. "
+                "Hint: return the comparison z <= 0, reduced over the rows.",
+                must_pass,
+            )
+        if got.shape != expected.shape:
+            hint = _shape_hint(got.shape, len(w), len(_ROWS))
+            return verdict(
+                False,
+                f"dead_units returned shape {got.shape} for {len(w)} units and {len(_ROWS)} "
+                f"rows. Hint: {hint}",
                 must_pass,
             )
         if got.dtype != bool:
@@ -90,7 +201,8 @@ def check_dead_units(fn, must_pass=False):
             return verdict(
                 False,
                 f"for w = {w.tolist()}, b = {b.tolist()} on x = {_ROWS.tolist()} you returned "
-                f"{got.tolist()}, expected {expected.tolist()}. Hint: {hint}",
+                f"{got.tolist()}, expected {expected.tolist()}. Hint: "
+                f"{_dead_units_hint(fn)}",
                 must_pass,
             )
     return verdict(
@@ -101,23 +213,59 @@ def check_dead_units(fn, must_pass=False):
     )
 
 
+# --- exercise 2: born dead at width 1 ---------------------------------------------------------
+
+P_BORN_DEAD_WIDTH_ONE = 1 - 2.0**-4  # depth 5: the 4 units after the first must all pass
+
+
 def check_born_dead_width_one(value, must_pass=False):
     """Notebook 06, exercise 2: the probability that a bias-free ReLU net of width 1 and depth 5
-    (He or any symmetric initialisation) is born dead: 1 - 2^-(5-1) = 15/16."""
+    (He or any symmetric initialisation) is born dead: 1 - 2^-(5-1) = 15/16.
+
+    Accepted within 0.005, so 0.94, a simulation's 0.937 and float32 all pass, while the nearest
+    classic confusion, 1 - 2^-5 = 0.969, does not."""
+    value = _plain_number(value)
+    if isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool):
+        if 1 < value <= 100 and abs(value / 100 - P_BORN_DEAD_WIDTH_ONE) <= 0.005:
+            return verdict(
+                False,
+                f"p_dead = {value!r} looks like a percentage. Hint: give a probability, between "
+                "0 and 1.",
+                must_pass,
+            )
+        if value == 0.9:
+            return verdict(
+                False,
+                "p_dead = 0.9 is too coarse to tell the right reasoning from a wrong one. Hint: "
+                "give at least two decimals.",
+                must_pass,
+            )
+    hint = (
+        "a width-1 net is dead as soon as one unit is silent on every input. Which layers can "
+        "be, and with what probability does each stay alive?"
+    )
+    if isinstance(value, int | float | np.integer | np.floating) and not 0 <= value <= 1:
+        hint = "a probability lies between 0 and 1. A" + hint[1:]
     return check_number(
         value,
         "p_dead",
-        1 - 2.0**-4,
+        P_BORN_DEAD_WIDTH_ONE,
         "1 - (1/2)^4 = 0.9375: the first unit always fires on half of the inputs (x or -x "
         "makes w.x positive); each of the 4 later units sees an input >= 0 and passes it only "
         "if its weight is positive, with probability 1/2.",
         must_pass,
-        rtol=1e-3,
+        rtol=0.0,
+        atol=0.005,
         wrong=[
             (
                 1 - 2.0**-5,
                 "the first layer is different: its inputs take both signs, so whatever the "
                 "sign of its weight it fires on half of them. Only the 4 later layers can die.",
+            ),
+            (
+                1 - 2.0**-3,
+                "count the layers again: of the 5 units, every one after the first can die, "
+                "that is 4 of them.",
             ),
             (
                 2.0**-4,
@@ -140,71 +288,136 @@ def check_born_dead_width_one(value, must_pass=False):
                 "is positive, and the net passes its input through.",
             ),
         ],
-        hint="a width-1 net is dead as soon as one unit is silent on every input. Which layers "
-        "can be, and with what probability does each stay alive?",
+        hint=hint,
     )
 
 
-# Cases for the gradient-sign exercise: (delta, a). The inputs a are ReLU outputs (>= 0).
-_SIGN_CASES = [
-    (np.array([0.7, -0.2]), np.array([1.5, 0.3, 2.0])),
-    (np.array([-0.4, 0.0, 0.9]), np.array([0.0, 1.2, 0.0, 0.5])),
+# --- exercise 3: the condition number for inputs uniform on [0, 1] ----------------------------
+
+_FAN_INS = (2, 3, 8, 64)  # with n = 1, H is a number and kappa = 1
+
+
+def _kappa_uniform(n):
+    # H = E[x x^T] = I/12 + mu mu^T with mu = (1/2, ..., 1/2): eigenvalues 1/12 (n - 1 times,
+    # across mu) and 1/12 + n/4 (along mu).
+    return 1 + 3 * n
+
+
+# The classic mistakes, as functions of the fan-in n, each with the hint that names it.
+_KAPPA_MISTAKES = [
+    (
+        lambda n: 1.0,
+        "that is the condition number for centred inputs. The mean mu = (1/2, ..., 1/2) adds "
+        "mu mu^T to H: what does it do to the largest eigenvalue?",
+    ),
+    (
+        lambda n: 4.0,
+        "kappa grows with n: mu mu^T has the eigenvalue |mu|^2 = n/4 along (1, ..., 1), not "
+        "the one coordinate's mu^2 = 1/4.",
+    ),
+    (
+        lambda n: 3.0 * n,
+        "along mu the eigenvalue is sigma^2 + |mu|^2, not |mu|^2 alone: the variance is there too.",
+    ),
+    (
+        lambda n: 1 + 0.75 * n,
+        "the variance of U(0, 1) is 1/12; 1/3 is E[x^2], which already contains the mean.",
+    ),
+    (
+        lambda n: 1 + 6 * n,
+        "mu mu^T has the eigenvalue |mu|^2 = n (1/2)^2 = n/4, not n/2.",
+    ),
+    (
+        lambda n: 1 + n * 0.25 / (1 / 12) ** 0.5,
+        "kappa is a ratio of eigenvalues of H, which hold variances (1/12), not standard "
+        "deviations.",
+    ),
+    (
+        lambda n: (1 + 3 * n) ** 0.5,
+        "kappa = lambda_max / lambda_min, the ratio of the eigenvalues themselves, not of their "
+        "square roots.",
+    ),
+    (
+        lambda n: 1 / (1 + 3 * n),
+        "that is lambda_min / lambda_max; kappa = lambda_max / lambda_min >= 1.",
+    ),
+    (
+        lambda n: 1 + n * (1 / (2 * np.pi)) / (0.5 - 1 / (2 * np.pi)),
+        "that is the formula for ReLU outputs of a standard normal. For U(0, 1) the mean is 1/2 "
+        "and the variance 1/12.",
+    ),
 ]
 
 
-def check_gradient_signs(fn, must_pass=False):
-    """Notebook 06, exercise 3: ``gradient_signs(delta, a)``, the signs (-1, 0, 1) of
-    dL/dW = outer(delta, a) for one sample, shape (len(delta), len(a))."""
+def _is_real(value):
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+
+
+def check_kappa_uniform(fn, must_pass=False):
+    """Notebook 06, exercise 3: ``kappa_uniform(n)``, the condition number of H = E[x x^T] for
+    n >= 2 independent inputs uniform on [0, 1]: (1/12 + n/4) / (1/12) = 1 + 3n.
+
+    Accepted within a relative 1e-3 (float32 eigenvalues at n = 64 are within 1e-5); every
+    classic confusion is off by more than 10% at some n."""
     if not callable(fn):
         return verdict(
-            False, f"gradient_signs should be a function; got {type(fn).__name__}.", must_pass
+            False, f"kappa_uniform should be a function; got {type(fn).__name__}.", must_pass
         )
-    for delta, a in _SIGN_CASES:
-        expected = np.sign(np.outer(delta, a))
-        got, error = _call(fn, "gradient_signs", (delta, a))
+    answers = []
+    for n in _FAN_INS:
+        got, error = _call(fn, f"kappa_uniform({n})", (n,))
         if error:
             return verdict(
-                False, f"{error} Hint: dL/dW[j, i] = delta[j] * a[i], an outer product.", must_pass
-            )
-        if is_stub(got):
-            return verdict(
-                NOT_ATTEMPTED, "fill in gradient_signs above, then run this cell again.", must_pass
-            )
-        got = np.asarray(got)
-        if got.shape != expected.shape:
-            hint = (
-                "you returned the transpose: rows are the units j (delta), columns the inputs i "
-                "(a)."
-                if got.shape == expected.T.shape
-                else "one sign per weight: shape (len(delta), len(a)), an outer product."
-            )
-            return verdict(
-                False, f"gradient_signs returned shape {got.shape}. Hint: {hint}", must_pass
-            )
-        if not np.issubdtype(got.dtype, np.number) or not np.isin(got, (-1, 0, 1)).all():
-            return verdict(
                 False,
-                "gradient_signs should return only -1, 0 and 1. Hint: np.sign of the gradient.",
+                f"{error} Hint: n is a Python int; return one number.",
                 must_pass,
             )
-        if np.array_equal(got, expected):
-            continue
-        ignores_zero_inputs = np.array_equal(got, np.sign(delta)[:, None] * np.ones_like(a))
-        hint = (
-            "an input a[i] = 0 contributes nothing: delta[j] * 0 = 0, so those entries are 0."
-            if ignores_zero_inputs
-            else "dL/dW[j, i] = delta[j] * a[i] and a[i] >= 0, so row j has the sign of delta[j] "
-            "wherever a[i] > 0, and 0 where a[i] = 0 or delta[j] = 0."
-        )
+        if is_stub(got) and n == _FAN_INS[0]:
+            return verdict(
+                NOT_ATTEMPTED, "fill in kappa_uniform above, then run this cell again.", must_pass
+            )
+        got = _plain_number(got)
+        if not _is_real(got):
+            return verdict(
+                False,
+                f"kappa_uniform({n}) returned a {type(got).__name__}"
+                + (f" of {np.size(got)} elements" if np.ndim(got) else "")
+                + ". Hint: return one number, lambda_max / lambda_min of H.",
+                must_pass,
+            )
+        try:
+            answers.append(float(got))
+        except OverflowError:  # an int beyond float64's range
+            answers.append(float("inf"))
+    expected = np.array([_kappa_uniform(n) for n in _FAN_INS], dtype=float)
+    answers = np.array(answers)
+    if np.allclose(answers, expected, rtol=1e-3, atol=0):
         return verdict(
-            False,
-            f"for delta = {delta.tolist()}, a = {a.tolist()} you returned {got.tolist()}. "
-            f"Hint: {hint}",
+            True,
+            "kappa = (1/12 + n/4) / (1/12) = 1 + 3n: 7 for two inputs. The value measured in "
+            "section 4 is a 2,000-sample estimate, which scatters by a few tenths around 7.",
             must_pass,
         )
-    return verdict(
-        True,
-        "for one sample every row of dL/dW has the sign of that unit's delta (or is 0): inputs "
-        ">= 0 cannot give a unit's weights opposite updates.",
-        must_pass,
-    )
+    for mistake, hint in _KAPPA_MISTAKES:
+        if np.allclose(answers, [mistake(n) for n in _FAN_INS], rtol=1e-3, atol=0):
+            return verdict(
+                False,
+                f"kappa_uniform({_FAN_INS[0]}) = {answers[0]:.4g} is not it. Hint: {hint}",
+                must_pass,
+            )
+    wrong = int(np.argmax(~np.isclose(answers, expected, rtol=1e-3, atol=0)))
+    n, got = _FAN_INS[wrong], answers[wrong]
+    if np.all(np.abs(answers[:2] / expected[:2] - 1) < 0.15):  # n = 2 and 3
+        hint = (
+            "close, but not exact: is it a sample estimate? A finite sample's covariance "
+            "scatters around the true one, and its smallest eigenvalue runs low at large n (the "
+            "optional part of section 4); derive kappa from the mean and variance of U(0, 1)."
+        )
+    elif not np.all(np.isfinite(answers)) or np.any(answers < 1):
+        hint = "kappa = lambda_max / lambda_min is a finite number >= 1."
+    else:
+        hint = (
+            "follow section 4's argument for this distribution: H = Sigma + mu mu^T, with the "
+            "mean and the variance of U(0, 1); which eigenvalues does H have?"
+        )
+    return verdict(False, f"kappa_uniform({n}) = {got:.4g} is not it. Hint: {hint}", must_pass)
