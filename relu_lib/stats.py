@@ -55,7 +55,9 @@ def _check_number(name, value, low, high, open_low=True):
     if math.isnan(value):
         return value
     if not ((low < value) if open_low else (low <= value)) or not value < high:
-        raise ValueError(f"{name} must lie in {'(' if open_low else '['}{low}, {high}); got {value}")
+        raise ValueError(
+            f"{name} must lie in {'(' if open_low else '['}{low}, {high}); got {value}"
+        )
     return value
 
 
@@ -91,7 +93,9 @@ def detectable_difference(sd, n, alpha=0.05, power=0.8):
     if isinstance(n, bool) or not isinstance(n, numbers.Integral):
         raise TypeError(f"n must be an int; got {type(n).__name__}")
     if n < 2:
-        raise ValueError(f"n must be at least 2 pairs (a t-test needs a standard deviation); got {n}")
+        raise ValueError(
+            f"n must be at least 2 pairs (a t-test needs a standard deviation); got {n}"
+        )
     alpha = _check_number("alpha", alpha, 0.0, 1.0)
     power = _check_number("power", power, 0.0, 1.0)
     if math.isnan(sd) or math.isnan(alpha) or math.isnan(power):

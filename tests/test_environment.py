@@ -70,3 +70,13 @@ def test_makefile_installs_from_requirements_and_ci_runs_the_readme_command():
     assert "set -euo pipefail" in ci and ci.strip().endswith("make test")
     readme = (ROOT / "README.md").read_text()
     assert "make lab" in readme and "make test" in readme
+
+
+def test_every_public_name_of_relu_lib_is_defined_once():
+    """Flat re-exports: a name in two modules would let one silently replace the other."""
+    import collections
+
+    import relu_lib as rl
+
+    counts = collections.Counter(rl.__all__)
+    assert [name for name, n in counts.items() if n > 1] == []

@@ -46,9 +46,10 @@ def test_the_prediction_checker_knows_the_five_formulas_by_their_names():
         list(measured_breakers()),
         tuple(measured_breakers()),
         frozenset(measured_breakers()),
+        measured_breakers().keys(),
         {"np.where(x>0,x,0)", "x*(x>0)", "(x + np.abs(x)) / 2"},
     ],
-    ids=["set", "list", "tuple", "frozenset", "spaced differently, np.abs"],
+    ids=["set", "list", "tuple", "frozenset", "dict keys", "spaced differently, np.abs"],
 )
 def test_the_measured_answer_passes(answer, capsys):
     out = feedback(capsys, rl.check_nan_inf_prediction, answer)

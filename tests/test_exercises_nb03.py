@@ -205,5 +205,8 @@ def test_central_difference_accepts_float32_and_one_element_tensors(capsys):
     rl.check_central_difference_near_kink(in_float32, must_pass=True)
     rl.check_central_difference_near_kink(np.float32(0.625), must_pass=True)
     rl.check_central_difference_near_kink(np.array([0.625]), must_pass=True)
+    rl.check_central_difference_near_kink(0.63, must_pass=True)  # 0.625 rounded by hand
+    rl.check_central_difference_near_kink(0.62, must_pass=True)
     capsys.readouterr()
-    rejected(capsys, rl.check_central_difference_near_kink, 0.63, re.escape("x - h is negative"))
+    rejected(capsys, rl.check_central_difference_near_kink, 0.6, re.escape("x - h is negative"))
+    rejected(capsys, rl.check_central_difference_near_kink, 0.64, re.escape("x - h is negative"))

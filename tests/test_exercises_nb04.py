@@ -197,6 +197,9 @@ def test_kink_count_rejects_wrong_counts(value, hint, capsys):
         (rl.check_sigmoid_half_peak, np.array([1.7627], dtype=np.float32)),
         (rl.check_kink_count, torch.tensor(3)),
         (rl.check_kink_count, np.array([3.0])),
+        (rl.check_kink_count, [3]),
+        (rl.check_sigmoid_half_peak, [1.76]),
+        (rl.check_sigmoid_half_peak, (np.float32(1.7627),)),
     ],
 )
 def test_one_element_tensors_and_arrays_are_numbers(checker, value, capsys):

@@ -21,32 +21,43 @@ def not_implemented(*args):
     raise NotImplementedError
 
 
-# --- exercise 1: dead units -----------------------------------------------------------------
+# --- exercise 1: dead units of layer 2 -------------------------------------------------------
 
 
-def dead_units(w, b, x):
-    return (x @ w.T + b <= 0).all(axis=0)
+def dead_units(w1, b1, w2, b2, x):
+    h = np.maximum(x @ w1.T + b1, 0)
+    return (h @ w2.T + b2 <= 0).all(axis=0)
+
+
+def z2(w1, b1, w2, b2, x):
+    return np.maximum(x @ w1.T + b1, 0) @ w2.T + b2
 
 
 WRONG_DEAD = {
-    "sign of the bias alone": lambda w, b, x: b <= 0,
-    "not .any": lambda w, b, x: (x @ w.T + b <= 0).any(axis=0),
-    "negative mean pre-activation": lambda w, b, x: (x @ w.T + b).mean(axis=0) <= 0,
-    "z <= 0, not z < 0": lambda w, b, x: (x @ w.T + b < 0).all(axis=0),
-    "you reduced over the units": lambda w, b, x: (x @ w.T + b <= 0).all(axis=1),
-    "you returned a single value": lambda w, b, x: (x @ w.T + b <= 0).all(),
-    "one answer per row and unit": lambda w, b, x: x @ w.T + b <= 0,
-    "boolean array": lambda w, b, x: (x @ w.T + b <= 0).all(axis=0).astype(int),
-    "raised ValueError": lambda w, b, x: (x @ w.T[:1] + b <= 0).all(axis=0),
-    "units that are alive": lambda w, b, x: (x @ w.T + b > 0).any(axis=0),
-    "x @ w mixes up": lambda w, b, x: (x @ w + b <= 0).all(axis=0),
+    "apply the ReLU between the layers": lambda w1, b1, w2, b2, x: (
+        (x @ w1.T + b1) @ w2.T + b2 <= 0
+    ).all(axis=0),
+    "sign of the bias alone": lambda w1, b1, w2, b2, x: b2 <= 0,
+    "not .any": lambda w1, b1, w2, b2, x: (z2(w1, b1, w2, b2, x) <= 0).any(axis=0),
+    "negative mean pre-activation": lambda w1, b1, w2, b2, x: z2(w1, b1, w2, b2, x).mean(0) <= 0,
+    "z2 <= 0, not z2 < 0": lambda w1, b1, w2, b2, x: (z2(w1, b1, w2, b2, x) < 0).all(axis=0),
+    "input is layer 1's output": lambda w1, b1, w2, b2, x: (x @ w2.T + b2 <= 0).all(axis=0),
+    "you judged the units of layer 1": lambda w1, b1, w2, b2, x: (x @ w1.T + b1 <= 0).all(0),
+    "units that are alive": lambda w1, b1, w2, b2, x: (z2(w1, b1, w2, b2, x) > 0).any(axis=0),
+    "you reduced over the units": lambda w1, b1, w2, b2, x: (z2(w1, b1, w2, b2, x) <= 0).all(1),
+    "you returned a single value": lambda w1, b1, w2, b2, x: (z2(w1, b1, w2, b2, x) <= 0).all(),
+    "one answer per row and unit": lambda w1, b1, w2, b2, x: z2(w1, b1, w2, b2, x) <= 0,
+    "boolean array": lambda w1, b1, w2, b2, x: (z2(w1, b1, w2, b2, x) <= 0).all(0).astype(int),
+    "raised ValueError": lambda w1, b1, w2, b2, x: (np.maximum(x @ w1 + b1, 0) @ w2 + b2 <= 0).all(
+        axis=0
+    ),
     # Mistakes the cases were not built for still get a hint, never a traceback:
-    "compute z = x @ w.T": lambda w, b, x: np.zeros(len(w), dtype=bool),
-    "not an array of booleans": lambda w, b, x: [[True], [True, False]],
-    "that is not an array": lambda w, b, x: {"dead": True},
-    "Hint: one answer per unit": lambda w, b, x: np.zeros(10**6, dtype=bool),
-    "every path through your function": lambda w, b, x: (
-        None if len(w) == 1 else (x @ w.T + b <= 0).all(axis=0)
+    "compute h = relu(x @ w1.T + b1)": lambda w1, b1, w2, b2, x: np.zeros(len(w2), dtype=bool),
+    "not an array of booleans": lambda w1, b1, w2, b2, x: [[True], [True, False]],
+    "that is not an array": lambda w1, b1, w2, b2, x: {"dead": True},
+    "Hint: one answer per unit": lambda w1, b1, w2, b2, x: np.zeros(10**6, dtype=bool),
+    "every path through your function": lambda w1, b1, w2, b2, x: (
+        None if len(w2) == 1 else dead_units(w1, b1, w2, b2, x)
     ),
 }
 
@@ -60,22 +71,29 @@ def test_the_mistakes_are_told_apart_by_the_cases_not_by_luck():
     """Each mistake's hint is reached because a case separates it from the right answer."""
     from relu_lib.exercises import nb06
 
+    right = nb06._answers(nb06._dead)
     for mistake, hint in nb06._DEAD_MISTAKES:
-        outputs, right = nb06._answers(mistake), nb06._answers(nb06._dead)
-        assert not all(map(nb06._same, outputs, right)), hint
+        assert not all(map(nb06._same, nb06._answers(mistake), right)), hint
+
+
+def as_tensors(*arrays):
+    return [torch.as_tensor(a) for a in arrays]
 
 
 RIGHT_DEAD = {
     "numpy": dead_units,
-    "torch": lambda w, b, x: (
-        torch.as_tensor(x) @ torch.as_tensor(w).T + torch.as_tensor(b) <= 0
-    ).all(dim=0),
-    "a list": lambda w, b, x: [bool((x @ w[j] + b[j] <= 0).all()) for j in range(len(w))],
-    "relu then == 0": lambda w, b, x: (np.maximum(x @ w.T + b, 0) == 0).all(axis=0),
-    "max <= 0": lambda w, b, x: (x @ w.T + b).max(axis=0) <= 0,
-    "float32": lambda w, b, x: (
-        x.astype(np.float32) @ w.T.astype(np.float32) + b.astype(np.float32) <= 0
-    ).all(axis=0),
+    "torch": lambda w1, b1, w2, b2, x: (
+        lambda w1, b1, w2, b2, x: (torch.relu(x @ w1.T + b1) @ w2.T + b2 <= 0).all(dim=0)
+    )(*as_tensors(w1, b1, w2, b2, x)),
+    "a list": lambda w1, b1, w2, b2, x: [
+        bool((np.maximum(x @ w1.T + b1, 0) @ w2[j] + b2[j] <= 0).all()) for j in range(len(w2))
+    ],
+    "relu then == 0": lambda w1, b1, w2, b2, x: (np.maximum(z2(w1, b1, w2, b2, x), 0) == 0).all(0),
+    "max <= 0": lambda w1, b1, w2, b2, x: z2(w1, b1, w2, b2, x).max(axis=0) <= 0,
+    "float32": lambda w1, b1, w2, b2, x: dead_units(
+        *(a.astype(np.float32) for a in (w1, b1, w2, b2, x))
+    ),
+    "rl.relu": lambda w1, b1, w2, b2, x: (rl.relu(x @ w1.T + b1) @ w2.T + b2 <= 0).all(axis=0),
 }
 
 
@@ -91,15 +109,15 @@ def test_check_dead_units_accepts_the_answer_and_flags_stubs(kind, capsys):
     assert "should be a function" in feedback(capsys, rl.check_dead_units, np.zeros(3))
 
 
-def test_check_dead_units_agrees_with_torch_on_a_real_layer():
-    """The reference answer is what dead_unit_fraction measures on a one-layer net."""
-    model = rl.make_mlp([5, 40, 2], seed=3)
+def test_check_dead_units_agrees_with_torch_on_a_real_network():
+    """The reference answer is what dead_unit_fraction measures on layer 2 of a real MLP."""
+    model = rl.make_mlp([5, 40, 40, 2], seed=3)
     with torch.no_grad():
-        model[0].bias[:10] -= 10.0
+        model[2].bias[:10] -= 10.0
     x = torch.randn(200, 5, generator=torch.Generator().manual_seed(0))
-    w, b = model[0].weight.detach().numpy(), model[0].bias.detach().numpy()
-    ours = dead_units(w.astype(np.float64), b.astype(np.float64), x.numpy().astype(np.float64))
-    assert ours.mean() == pytest.approx(rl.dead_unit_fraction(model, x)[0])
+    w1, b1, w2, b2 = [p.detach().double().numpy() for p in list(model.parameters())[:4]]
+    ours = dead_units(w1, b1, w2, b2, x.double().numpy())
+    assert ours.mean() == pytest.approx(rl.dead_unit_fraction(model, x)[1])
     assert ours[:10].all()
 
 

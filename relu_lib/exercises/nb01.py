@@ -1,5 +1,7 @@
 """Checkers for notebook 01, "What is ReLU?"."""
 
+from collections.abc import Set
+
 import numpy as np
 
 from .core import NOT_ATTEMPTED, is_stub, numeric_answer, scalar_answer, verdict
@@ -49,7 +51,7 @@ def check_nan_inf_prediction(names, must_pass=False):
             "set `breaks_on_nan_or_inf` to your prediction, then run this cell again.",
             must_pass,
         )
-    if isinstance(names, str) or not isinstance(names, set | frozenset | list | tuple):
+    if isinstance(names, str) or not isinstance(names, Set | list | tuple):  # Set: dict keys too
         return verdict(
             False,
             f"breaks_on_nan_or_inf should be a set of formula names, such as "

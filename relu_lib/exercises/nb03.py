@@ -209,6 +209,7 @@ def check_central_difference_near_kink(value, must_pass=False):
         "is 5/8 whatever h; near a kink a central difference measures the stencil, not the "
         "derivative.",
         must_pass,
+        rtol=1e-2,  # 0.62 and 0.63, 0.625 rounded by hand, pass; 0.6 and 0.75 do not
         wrong=(
             (
                 1.0,

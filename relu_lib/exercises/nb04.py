@@ -18,7 +18,7 @@ READING_TOLERANCE = 0.2
 def check_sigmoid_half_peak(value, must_pass=False):
     """Notebook 04, exercise 1: the positive x where sigmoid' has fallen to half its peak (1/8),
     read off the derivative plot (within 0.2) or solved exactly: x = 1.7627..."""
-    value = scalar_answer(value)
+    value = _one_number(value)
     x = numeric_answer(value, "half_peak_x", must_pass)
     if x is None:
         return
@@ -201,7 +201,7 @@ def check_kink_count(value, must_pass=False):
     """Notebook 04, exercise 3: the points where relu(x+1) - 2 relu(x) + relu(x-1) has no
     derivative (the 'hat' function: slopes 0, 1, -1, 0)."""
     return check_number(
-        scalar_answer(value),
+        _one_number(value),
         "kink_count",
         3,
         "three kinks, at x = -1, 0 and 1, where the slope goes 0 -> 1 -> -1 -> 0. Each ReLU "
@@ -229,3 +229,10 @@ def check_kink_count(value, must_pass=False):
         hint="compare the one-sided slopes on both sides of each point where one of the ReLUs "
         "switches: x = -1, 0 and 1.",
     )
+
+
+def _one_number(value):
+    """A one-element list, tuple, array or tensor as its number; anything else unchanged."""
+    if isinstance(value, list | tuple) and len(value) == 1:
+        value = value[0]
+    return scalar_answer(value)

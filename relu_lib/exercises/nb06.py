@@ -18,7 +18,7 @@ def _shorten(text, limit=200):
 
 def _call(fn, call, args):
     """``fn(*args)`` on copies; returns ``(result, None)`` or ``(None, feedback for an error)``,
-    the feedback naming ``call`` (such as ``"dead_units(w, b, x)"``). An untouched stub
+    the feedback naming ``call`` (such as ``"kappa_uniform(2)"``). An untouched stub
     (``NotImplementedError``) returns ``(None, None)``."""
     try:
         return fn(*(a.copy() if hasattr(a, "copy") else a for a in args)), None
@@ -39,62 +39,79 @@ def _plain_number(value):
     return value
 
 
-# --- exercise 1: which units are dead on a data set -------------------------------------------
+# --- exercise 1: which units of layer 2 are dead on a data set -------------------------------
 
-# Inputs of the dead-unit cases: 3 rows, 2 features. Each case tells one common mistake apart.
+# The inputs of every case: 3 rows, 2 features. Layer 1 of cases 0-2: z1 = (1, -2, -1) and
+# (0, 1, 1), so its outputs h = relu(z1) are (1, 0, 0) and (0, 1, 1).
 _ROWS = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+_W1, _B1 = np.array([[1.0, -2.0], [0.0, 1.0]]), np.array([0.0, 0.0])
 _DEAD_CASES = [
-    # z = (0.5, 0.5, 1.5): alive despite a negative bias; z = (-0.5, -0.5, -1.5): dead despite a
-    # positive bias.
-    (np.array([[1.0, 1.0], [-1.0, -1.0]]), np.array([-0.5, 0.5])),
-    # z = (1.5, -0.5, 0.5): silent on one row only, alive.
-    (np.array([[1.0, -1.0]]), np.array([0.5])),
-    # z = (0.5, -2.5, -0.5): mean z < 0, yet it fires on row 0.
-    (np.array([[2.0, -1.0]]), np.array([-1.5])),
-    # z = (-1, -1, 0): the largest z is exactly 0.
-    (np.array([[1.0, 1.0]]), np.array([-2.0])),
-    # z = (-1, -1, -2), dead, and (2, 0, 2), alive; x @ w (no transpose) gives the reverse.
-    (np.array([[-1.0, -1.0], [2.0, 0.0]]), np.array([0.0, 0.0])),
-    # Three units, two features: z = (-2.5, -1.5, -0.5), (0, -2, -3), (0, -1, -0.5), all dead.
-    (np.array([[1.0, 2.0], [-1.0, -3.0], [0.5, -0.5]]), np.array([-3.5, 1.0, -0.5])),
+    # z2 = -h0 = (-1, 0, 0): dead, but alive without the ReLU (-z1 = (-1, 2, 1)); z2 = h1 - 0.5 =
+    # (-0.5, 0.5, 0.5): alive despite a negative bias.
+    (_W1, _B1, np.array([[-1.0, 0.0], [0.0, 1.0]]), np.array([0.0, -0.5])),
+    # z2 = (1.5, -2.5, -2.5): silent on two rows, mean < 0, yet alive.
+    (_W1, _B1, np.array([[1.0, -3.0]]), np.array([0.5])),
+    # z2 = (0, 0, 0): the largest z is exactly 0, dead.
+    (_W1, _B1, np.array([[1.0, 1.0]]), np.array([-1.0])),
+    # Three units in each layer (x @ w1 without .T fails): h2 = (0, 0, 0.5);
+    # z2 = (1, 0, 0) alive, (-0.5, -0.5, 0) dead, (-1, -1, -1) dead.
+    (
+        np.array([[1.0, -2.0], [0.0, 1.0], [1.0, 1.0]]),
+        np.array([0.0, 0.0, -1.5]),
+        np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [-1.0, -1.0, 0.0]]),
+        np.array([0.0, -0.5, 0.0]),
+    ),
 ]
 
 
-def _dead(w, b, x):
-    return (x @ w.T + b <= 0).all(axis=0)
+def _z2(w1, b1, w2, b2, x):
+    return np.maximum(x @ w1.T + b1, 0) @ w2.T + b2
+
+
+def _dead(w1, b1, w2, b2, x):
+    return (_z2(w1, b1, w2, b2, x) <= 0).all(axis=0)
 
 
 # The classic mistakes, each with the hint that names it. A learner's function whose answers
-# agree with one of these on every case gets that hint.
+# agree with one of these on every case (failures included) gets that hint.
 _DEAD_MISTAKES = [
     (
-        lambda w, b, x: b <= 0,
-        "the sign of the bias alone does not decide: a negative bias can be outweighed by w.x, "
-        "and a positive one can be outweighed the other way. Compute z = x @ w.T + b.",
+        lambda w1, b1, w2, b2, x: ((x @ w1.T + b1) @ w2.T + b2 <= 0).all(axis=0),
+        "layer 2 receives relu(z1), not z1: apply the ReLU between the layers. Its inputs are "
+        "all >= 0, which is why units die more easily there.",
     ),
     (
-        lambda w, b, x: (x @ w.T + b <= 0).any(axis=0),
+        lambda w1, b1, w2, b2, x: b2 <= 0,
+        "the sign of the bias alone does not decide: a negative bias can be outweighed by w.h, "
+        "and a positive one can be outweighed the other way. Compute z2 for every row.",
+    ),
+    (
+        lambda w1, b1, w2, b2, x: (_z2(w1, b1, w2, b2, x) <= 0).any(axis=0),
         "a unit that fires on at least one row is alive (it is merely sparse); dead means "
-        "z <= 0 on every row: reduce with .all over the rows, not .any.",
+        "z2 <= 0 on every row: reduce with .all over the rows, not .any.",
     ),
     (
-        lambda w, b, x: (x @ w.T + b).mean(axis=0) <= 0,
+        lambda w1, b1, w2, b2, x: _z2(w1, b1, w2, b2, x).mean(axis=0) <= 0,
         "a negative mean pre-activation does not make a unit dead: it may still fire on one row. "
-        "Dead means z <= 0 on every row.",
+        "Dead means z2 <= 0 on every row.",
     ),
     (
-        lambda w, b, x: (x @ w.T + b < 0).all(axis=0),
+        lambda w1, b1, w2, b2, x: (_z2(w1, b1, w2, b2, x) < 0).all(axis=0),
         "z = 0 counts as silent: relu(0) = 0, and PyTorch's derivative of ReLU at 0 is 0, so "
-        "no gradient flows there either. Use z <= 0, not z < 0.",
+        "no gradient flows there either. Use z2 <= 0, not z2 < 0.",
     ),
     (
-        lambda w, b, x: (x @ w + b <= 0).all(axis=0),
-        "w has one row per unit (shape (units, features)), so z = x @ w.T + b: x @ w mixes up "
-        "the units' weights.",
+        lambda w1, b1, w2, b2, x: (x @ w2.T + b2 <= 0).all(axis=0),
+        "layer 2's input is layer 1's output h = relu(x @ w1.T + b1), not x.",
     ),
     (
-        lambda w, b, x: (x @ w.T + b > 0).any(axis=0),
-        "you returned True for the units that are alive: dead means z <= 0 on every row.",
+        lambda w1, b1, w2, b2, x: (x @ w1.T + b1 <= 0).all(axis=0),
+        "you judged the units of layer 1; the question asks about layer 2, whose pre-activation "
+        "is z2 = relu(x @ w1.T + b1) @ w2.T + b2.",
+    ),
+    (
+        lambda w1, b1, w2, b2, x: (_z2(w1, b1, w2, b2, x) > 0).any(axis=0),
+        "you returned True for the units that are alive: dead means z2 <= 0 on every row.",
     ),
 ]
 
@@ -102,12 +119,12 @@ _DEAD_MISTAKES = [
 def _answers(fn):
     """The answers ``fn`` gives on every case, as arrays; None where it fails."""
     outputs = []
-    for w, b in _DEAD_CASES:
+    for case in _DEAD_CASES:
         try:
-            got = fn(w.copy(), b.copy(), _ROWS.copy())
+            got = fn(*(a.copy() for a in case), _ROWS.copy())
             if hasattr(got, "detach"):
                 got = got.detach().cpu().numpy()
-            outputs.append(np.asarray(got))
+            outputs.append(None if got is None else np.asarray(got))
         except Exception:
             outputs.append(None)
     return outputs
@@ -121,46 +138,57 @@ def _same(a, b):
 
 def _dead_units_hint(fn):
     """The hint for ``fn``: that of the classic mistake which gives the same answers on every
-    case (failures included), else a general one."""
+    case, else a general one."""
     answers = _answers(fn)
     for mistake, hint in _DEAD_MISTAKES:
         if all(_same(m, a) for m, a in zip(_answers(mistake), answers, strict=True)):
             return hint
-    return "compute z = x @ w.T + b (shape rows x units); a unit is dead when z <= 0 on every row."
+    return (
+        "compute h = relu(x @ w1.T + b1), then z2 = h @ w2.T + b2 (shape rows x units); a unit "
+        "of layer 2 is dead when z2 <= 0 on every row."
+    )
 
 
-def _shape_hint(shape, units, rows):
+def _shape_hint(fn, shape, w1, w2, rows):
+    if shape == (rows, len(w2)):
+        return "you returned one answer per row and unit: reduce over the rows with .all(axis=0)."
+    hint = _dead_units_hint(fn)
+    if hint in dict(_DEAD_MISTAKES).values():
+        return hint
     if shape == ():
         return (
             "you returned a single value: reduce over the rows only (axis 0), one answer per unit."
         )
     if shape == (rows,):
-        return "you reduced over the units: reduce over the rows (axis 0 of z = x @ w.T + b)."
-    if shape == (rows, units):
-        return "you returned one answer per row and unit: reduce over the rows with .all(axis=0)."
-    return "one answer per unit: reduce z = x @ w.T + b (shape rows x units) over the rows."
+        return "you reduced over the units: reduce over the rows (axis 0 of z2)."
+    return "one answer per unit of layer 2: reduce z2 (shape rows x units) over the rows."
 
 
 def check_dead_units(fn, must_pass=False):
-    """Notebook 06, exercise 1: ``dead_units(w, b, x)``, a boolean array with one entry per unit,
-    True where the unit's pre-activation ``x @ w.T + b`` is <= 0 on every row of ``x``."""
+    """Notebook 06, exercise 1: ``dead_units(w1, b1, w2, b2, x)`` for a two-layer ReLU network, a
+    boolean array with one entry per unit of layer 2, True where its pre-activation
+    ``relu(x @ w1.T + b1) @ w2.T + b2`` is <= 0 on every row of ``x``."""
     if not callable(fn):
         return verdict(
             False, f"dead_units should be a function; got {type(fn).__name__}.", must_pass
         )
-    for case, (w, b) in enumerate(_DEAD_CASES):
-        expected = _dead(w, b, _ROWS)
-        got, error = _call(fn, "dead_units(w, b, x)", (w, b, _ROWS))
+    for case, (w1, b1, w2, b2) in enumerate(_DEAD_CASES):
+        expected = _dead(w1, b1, w2, b2, _ROWS)
+        got, error = _call(fn, "dead_units(w1, b1, w2, b2, x)", (w1, b1, w2, b2, _ROWS))
         if error:
             return verdict(
                 False,
-                f"{error} Hint: z = x @ w.T + b has shape (rows, units); reduce it over the rows.",
+                f"{error} Hint: w1 has one row per unit of layer 1 and w2 one per unit of layer "
+                "2: z2 = relu(x @ w1.T + b1) @ w2.T + b2, shape (rows, units).",
                 must_pass,
             )
         if is_stub(got) and case == 0:
             return verdict(
                 NOT_ATTEMPTED, "fill in dead_units above, then run this cell again.", must_pass
             )
+        described = (
+            f"w1 = {w1.tolist()}, b1 = {b1.tolist()}, w2 = {w2.tolist()}, b2 = {b2.tolist()}"
+        )
         raw = got
         try:
             if hasattr(raw, "detach"):  # a torch tensor, wherever it lives
@@ -171,23 +199,22 @@ def check_dead_units(fn, must_pass=False):
         if raw is None:
             return verdict(
                 False,
-                f"dead_units returned None for w = {w.tolist()}, b = {b.tolist()}. Hint: does "
-                "every path through your function end with a return?",
+                f"dead_units returned None for {described}. Hint: does every path through your "
+                "function end with a return?",
                 must_pass,
             )
         if got.dtype == object:
             return verdict(
                 False,
                 f"dead_units returned a {type(raw).__name__} that is not an array of booleans. "
-                "Hint: return the comparison z <= 0, reduced over the rows.",
+                "Hint: return the comparison z2 <= 0, reduced over the rows.",
                 must_pass,
             )
         if got.shape != expected.shape:
-            hint = _shape_hint(got.shape, len(w), len(_ROWS))
             return verdict(
                 False,
-                f"dead_units returned shape {got.shape} for {len(w)} units and {len(_ROWS)} "
-                f"rows. Hint: {hint}",
+                f"dead_units returned shape {got.shape} for {len(w2)} units in layer 2 and "
+                f"{len(_ROWS)} rows. Hint: {_shape_hint(fn, got.shape, w1, w2, len(_ROWS))}",
                 must_pass,
             )
         if got.dtype != bool:
@@ -200,15 +227,14 @@ def check_dead_units(fn, must_pass=False):
         if not np.array_equal(got, expected):
             return verdict(
                 False,
-                f"for w = {w.tolist()}, b = {b.tolist()} on x = {_ROWS.tolist()} you returned "
-                f"{got.tolist()}, expected {expected.tolist()}. Hint: "
-                f"{_dead_units_hint(fn)}",
+                f"for {described} on x = {_ROWS.tolist()} you returned {got.tolist()}, expected "
+                f"{expected.tolist()}. Hint: {_dead_units_hint(fn)}",
                 must_pass,
             )
     return verdict(
         True,
-        "a unit is dead on a data set when z = w.x + b <= 0 for every row; then its output "
-        "and every gradient through it are 0.",
+        "a unit of layer 2 is dead on a data set when z2 = w2.relu(z1) + b2 <= 0 on every row; its "
+        "inputs are all >= 0, so weights and bias all <= 0 are enough to kill it on any data.",
         must_pass,
     )
 
