@@ -46,7 +46,9 @@ def test_my_notebooks_copies_the_course_once_and_never_overwrites_the_learners_w
     assert answer.read_text() == "the learner's answers"
     # A notebook added to the course later reaches the learner; their work stays.
     shutil.copy(NOTEBOOKS[2], course / "notebooks")
-    assert make("my-notebooks", cwd=course).stdout.strip() == f"new: my_notebooks/{NOTEBOOKS[2].name}"
+    assert (
+        make("my-notebooks", cwd=course).stdout.strip() == f"new: my_notebooks/{NOTEBOOKS[2].name}"
+    )
     assert answer.read_text() == "the learner's answers"
 
 
@@ -89,7 +91,10 @@ def test_torch_cpu_reaches_pip_with_pytorchs_cpu_index_and_the_pinned_version():
         if line.startswith("torch==")
     )
     cpu = make("-n", "-B", "setup", "TORCH=cpu").stdout
-    assert f'pip install --quiet "torch=={pin}" --index-url https://download.pytorch.org/whl/cpu' in cpu
+    assert (
+        f'pip install --quiet "torch=={pin}" --index-url https://download.pytorch.org/whl/cpu'
+        in cpu
+    )
     assert "whl/cpu" not in make("-n", "-B", "setup").stdout
     wrong = make("-n", "setup", "TORCH=cuda", check=False)
     assert wrong.returncode != 0 and "TORCH must be pypi or cpu; got 'cuda'" in wrong.stderr
@@ -112,7 +117,9 @@ def test_jupyterlab_news_and_update_checks_are_off_in_this_venv_only():
 
 def test_every_folder_of_relu_lib_is_a_listed_package():
     """An unlisted folder with files makes setuptools print a 40-line warning at install."""
-    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
     folders = {
         ".".join(p.relative_to(ROOT).parts)
         for p in [ROOT / "relu_lib", *(ROOT / "relu_lib").rglob("*")]
