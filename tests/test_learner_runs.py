@@ -7,7 +7,6 @@ import re
 import nbformat
 import pytest
 from nbclient import NotebookClient
-
 from test_notebook_hygiene import IDS, NOTEBOOKS, code_cells, load, output_text
 
 CHECK = re.compile(r"\brl\.check_\w+\(")

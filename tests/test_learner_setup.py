@@ -81,7 +81,7 @@ def test_make_lab_says_clearly_when_its_port_is_taken(tmp_path):
         port = busy.getsockname()[1]
         result = make("lab", f"PORT={port}", f"MY_NOTEBOOKS={tmp_path}", check=False)
     assert result.returncode != 0
-    assert f"Port {port} is taken" in result.stderr and f"make lab PORT=" in result.stderr
+    assert f"Port {port} is taken" in result.stderr and "make lab PORT=" in result.stderr
 
 
 def test_torch_cpu_reaches_pip_with_pytorchs_cpu_index_and_the_pinned_version():

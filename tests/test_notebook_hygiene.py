@@ -84,7 +84,7 @@ def test_no_errors_stderr_warnings_addresses_or_paths_in_outputs(path):
 def test_one_stream_output_per_stream_as_jupyterlab_saves_it(path):
     for i, cell in enumerate(code_cells(load(path))):
         names = [o.get("name") for o in cell.outputs]
-        for previous, output in zip(cell.outputs, cell.outputs[1:]):
+        for previous, output in zip(cell.outputs, cell.outputs[1:], strict=False):
             same_stream = output.output_type == previous.output_type == "stream"
             assert not (same_stream and output.name == previous.name), (
                 f"code cell {i + 1} stores its {output.name} in pieces ({names}): `make execute`"
