@@ -28,7 +28,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(
             f"Note: {', '.join(edited)} differ from the course as downloaded. "
             "If you edited them as a learner, put the course back with "
-            "`git checkout -- notebooks` and work in my_notebooks/ (`make lab` opens it), then run `make test` again.",
+            "`git checkout -- notebooks` and work in my_notebooks/ (`make lab` opens it), "
+            "then run `make test` again.",
             yellow=True,
             bold=True,
         )
