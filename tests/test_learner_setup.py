@@ -79,7 +79,10 @@ def test_make_lab_says_clearly_when_its_port_is_taken(tmp_path):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = make("lab", f"PORT={port}", f"MY_NOTEBOOKS={tmp_path}", check=False)
+        # -o: never (re)install from inside a test, whatever the stamp says
+        result = make(
+            "-o", ".venv/.installed", "lab", f"PORT={port}", f"MY_NOTEBOOKS={tmp_path}", check=False
+        )
     assert result.returncode != 0
     assert f"Port {port} is taken" in result.stderr and "make lab PORT=" in result.stderr
 
