@@ -17,6 +17,7 @@ NEEDED = {
     "nbclient",
     "nbval",
     "pytest",
+    "hypothesis",
     "ruff",
 }
 
