@@ -5,31 +5,67 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-# Rebuilt only when the pins or the packaging change.
+# Rebuilt only when the pins, the packaging or JupyterLab's course settings change.
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+# The learner's own copies: JupyterLab opens these, so answers never touch notebooks/.
+MY_NOTEBOOKS ?= my_notebooks
+PORT ?= 8888
+# TORCH=cpu installs PyTorch's CPU-only build from PyTorch's own index (PyPI's Linux wheel is
+# the CUDA build); the default, TORCH=pypi, takes whatever PyPI serves.
+TORCH ?= pypi
+ifeq ($(filter $(TORCH),pypi cpu),)
+$(error TORCH must be pypi or cpu; got '$(TORCH)')
+endif
+TORCH_PIN := $(shell sed -n 's/^torch==//p' requirements.txt)
+TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 # Stored outputs are CPU outputs: compare and refresh them on the CPU, GPU or not.
 CPU_ONLY := RELU_LIB_DEVICE=cpu
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help setup lab test execute lint bench clean
+.PHONY: help setup lab my-notebooks fresh-notebooks test execute lint bench clean
 
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-setup: $(STAMP) ## create .venv with the pinned packages and relu_lib (only when needed)
+setup: $(STAMP) ## create .venv with the pinned packages and relu_lib (TORCH=cpu: CPU-only torch)
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml etc/jupyterlab-overrides.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else \
 		"Python 3.11 or newer is needed; found " + sys.version.split()[0] + \
 		". Run: make setup PYTHON=/path/to/python3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
+	$(if $(filter cpu,$(TORCH)),$(BIN)/python -m pip install --quiet \
+		"torch==$(TORCH_PIN)" --index-url $(TORCH_CPU_INDEX))
+	@# setuptools says "Editable installation..." on every editable install: information
+	@# a learner cannot act on, so it is the one warning filtered out here.
+	PYTHONWARNINGS="ignore:Editable installation" \
+		$(BIN)/python -m pip install --quiet -r requirements.txt -e .
+	@# JupyterLab's settings for this venv only: no news or update checks (they go online).
+	mkdir -p $(dir $(LAB_SETTINGS)) && cp etc/jupyterlab-overrides.json $(LAB_SETTINGS)
 	touch $@
 
-lab: $(STAMP) ## open JupyterLab on the notebooks (http://127.0.0.1:8888)
-	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks $(ROOT_FLAG)
+lab: $(STAMP) my-notebooks ## open JupyterLab on your copies of the notebooks (my_notebooks/)
+	@$(BIN)/python -c 'import socket, sys; taken = socket.socket().connect_ex(("127.0.0.1", $(PORT))) == 0; \
+		sys.exit("Port $(PORT) is taken (another `make lab` still running?). Stop that one with Ctrl-C " \
+		"in its terminal, or use another port: make lab PORT=8899" if taken else 0)'
+	@echo "JupyterLab on http://127.0.0.1:$(PORT)/lab (open the link with ?token= below). Stop it: Ctrl-C, then y."
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.port_retries=0 \
+		--notebook-dir=$(MY_NOTEBOOKS) $(ROOT_FLAG)
+
+my-notebooks: ## copy the course's notebooks you do not have yet into my_notebooks/ (never overwrites)
+	@mkdir -p $(MY_NOTEBOOKS)
+	@for nb in $(NOTEBOOKS); do \
+		if [ ! -e "$(MY_NOTEBOOKS)/$${nb##*/}" ]; then cp "$$nb" $(MY_NOTEBOOKS)/ && echo "new: $(MY_NOTEBOOKS)/$${nb##*/}"; fi; \
+	done
+
+fresh-notebooks: ## start over: your copies move to my_notebooks/old-DATE/, fresh ones replace them
+	@old=$(MY_NOTEBOOKS)/old-$$(date +%Y%m%d-%H%M%S); mkdir -p "$$old"; \
+		for nb in $(MY_NOTEBOOKS)/*.ipynb; do if [ -e "$$nb" ]; then mv "$$nb" "$$old"/; fi; done; \
+		echo "Your notebooks are kept in $$old/"
+	@$(MAKE) --no-print-directory my-notebooks
 
 test: $(STAMP) ## run the unit tests, the notebook hygiene checks and every notebook (nbval)
 	$(CPU_ONLY) $(BIN)/python -m pytest tests notebooks \
@@ -39,6 +75,10 @@ execute: $(STAMP) ## re-run every notebook in place from a clean kernel, to refr
 	$(CPU_ONLY) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False \
 		--ExecutePreprocessor.timeout=600 $(NOTEBOOKS)
+	@# A second pass: nbconvert coalesces streams before it executes, not after. JupyterLab
+	@# stores one stream output per cell, so this keeps a save from JupyterLab diff-free.
+	$(BIN)/jupyter nbconvert --to notebook --inplace --log-level=WARN \
+		--CoalesceStreamsPreprocessor.enabled=True $(NOTEBOOKS)
 
 lint: $(STAMP) ## ruff on relu_lib, tests and notebooks
 	$(BIN)/ruff check relu_lib tests notebooks
@@ -48,5 +88,5 @@ bench: $(STAMP) ## cost of ReLU and other activations, and in-place ReLU's memor
 	$(BIN)/python -c 'import sys; from relu_lib.bench import main; main(sys.argv[1:])' $(ARGS)
 
 clean: ## remove .venv and caches
-	rm -rf $(VENV) build *.egg-info .ruff_cache
+	rm -rf $(VENV) build *.egg-info .ruff_cache  # never my_notebooks/: your work
 	find . -name __pycache__ -o -name .ipynb_checkpoints | xargs rm -rf

@@ -29,6 +29,7 @@ from torch import nn
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_flatten
 
+from ._checks import check_seed
 from .nets import make_mlp
 
 __all__ = [
@@ -224,8 +225,10 @@ def activation_costs(
 ):
     """One row per activation: ``{"op", "ms", "vs_copy"}``, the median time of the forward
     (or, with ``backward=True``, forward plus the gradient back to the input) on a tensor of
-    ``numel`` standard-normal elements, and that time over the copy's.
+    ``numel`` standard-normal elements, and that time over the copy's. ``seed`` (an int in
+    [0, 2**32 - 1], like every seed in relu_lib) draws the elements.
     """
+    seed = check_seed(seed)
     names = list(ACTIVATION_OPS if names is None else names)
     unknown = [n for n in names if n not in ACTIVATION_OPS]
     if unknown:
@@ -355,6 +358,7 @@ def inplace_relu_memory(width=256, depth=8, batch=512, device="cpu", dtype=torch
     (peak during the forward, and what the output and its autograd graph keep for backward),
     ``step_peak`` (peak through forward and backward, :func:`mlp_step`).
     """
+    seed = check_seed(seed)
     device = torch.device(device)
     x = torch.randn(batch, width, generator=torch.Generator().manual_seed(seed)).to(device, dtype)
     rows = []

@@ -11,6 +11,8 @@ import numpy as np
 import torch
 from sklearn.datasets import load_digits
 
+from ._checks import check_seed
+
 __all__ = ["Dataset", "digits", "spirals", "load_measurements", "MEASUREMENTS"]
 
 MEASUREMENTS = ("h200_activation_cost", "h200_inplace_relu_memory")
@@ -76,8 +78,10 @@ def digits(test_fraction=0.25, seed=0, n_train=None):
 
     Shuffled with ``seed`` and split; ``n_train`` keeps only that many training rows (a small
     training set makes overfitting visible). Features are standardised per pixel with the
-    training rows' mean and standard deviation.
+    training rows' mean and standard deviation. ``seed``, like every seed in relu_lib, is an
+    int in [0, 2**32 - 1].
     """
+    seed = check_seed(seed)
     bunch = load_digits()
     return _split(
         bunch.data.astype(np.float64), bunch.target, test_fraction, seed, "digits", n_train
@@ -85,7 +89,9 @@ def digits(test_fraction=0.25, seed=0, n_train=None):
 
 
 def spirals(n_per_class=200, n_classes=3, noise=0.2, test_fraction=0.25, seed=0):
-    """Interleaved 2-D spirals, one arm per class: a small task no linear model can solve."""
+    """Interleaved 2-D spirals, one arm per class: a small task no linear model can solve.
+    ``seed``, like every seed in relu_lib, is an int in [0, 2**32 - 1]."""
+    seed = check_seed(seed)
     if n_per_class < 1 or n_classes < 2 or noise < 0:
         raise ValueError(
             "spirals needs n_per_class >= 1, n_classes >= 2 and noise >= 0; got "

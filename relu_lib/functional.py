@@ -1,6 +1,9 @@
 r"""NumPy reference implementations of ReLU, its variants and the classic saturating activations.
 
-Every function takes an array-like of real numbers and returns a NumPy array of the same shape.
+Every function takes an array-like of real numbers and returns a NumPy array of the same shape:
+a scalar or a 0-d input gives a 0-d array, never a NumPy scalar. A torch tensor is read as its
+values (detached from autograd and copied to the CPU): the result is a NumPy array, outside
+autograd; for gradients, use torch's functions or ``ReLUFunction``.
 
 * Dtype: ``relu`` keeps the input's dtype (ints stay ints). Every other function returns a
   floating array: float inputs keep their precision, integer inputs become float64.
@@ -8,12 +11,19 @@ Every function takes an array-like of real numbers and returns a NumPy array of 
   into a plausible-looking 0 or 1.
 * At a kink (x = 0) the derivative is the value PyTorch's autograd returns there.
 * Complex, boolean, string or object input raises ``TypeError``; an invalid parameter
-  raises ``ValueError``. Both name what was wrong.
+  raises ``ValueError``. Both name what was wrong. A slope too large for the input's dtype
+  (``alpha=1e300`` with float32 input) is a ``ValueError``, as in torch, not a slope of inf.
+* No spurious warnings: a product is computed only where its result is kept, so NumPy warns
+  (overflow, invalid value) only when the result itself gets an inf or NaN the input did not
+  have, e.g. a float16 input whose slope times x is beyond float16's range.
 """
 
 import numbers
 
 import numpy as np
+import torch
+
+from ._checks import check_seed, shown
 
 __all__ = [
     "relu",
@@ -32,8 +42,22 @@ __all__ = [
 _REAL_KINDS = {"i": "integer", "u": "unsigned integer", "f": "float"}
 
 
+def _tensor_values(t, name):
+    """A torch tensor's values as a NumPy array: detached, on the CPU."""
+    try:
+        return t.detach().cpu().numpy()
+    except TypeError as err:  # dtypes NumPy does not have, such as bfloat16
+        raise TypeError(
+            f"{name} is a torch tensor of dtype {t.dtype}, which NumPy has no dtype for: "
+            f"convert it first, e.g. {name}.float()"
+        ) from err
+
+
 def as_real_array(x, name="x"):
-    """``np.asarray(x)``, refusing anything that is not an array of real numbers."""
+    """``np.asarray(x)``, refusing anything that is not an array of real numbers. A torch
+    tensor gives its values (detached, on the CPU)."""
+    if isinstance(x, torch.Tensor):
+        x = _tensor_values(x, name)
     try:
         arr = np.asarray(x)
     except (TypeError, ValueError) as err:  # ragged lists and the like
@@ -64,6 +88,27 @@ def _real_scalar(value, name):
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite; got {value!r}")
     return float(value)
+
+
+def _slope(alpha, dtype, name="alpha"):
+    """``alpha`` in ``dtype``, refusing a value that overflows it (it would be a slope of inf)."""
+    with np.errstate(over="ignore"):
+        slope = dtype.type(alpha)
+    if not np.isfinite(slope):
+        raise ValueError(
+            f"{name}={alpha!r} is beyond the range of the input's dtype {dtype} (at most "
+            f"{np.finfo(dtype).max:.5g}): pass a smaller {name}, or the input as float64"
+        )
+    return slope
+
+
+def _positive_or_scaled(arr, slopes):
+    """``arr`` where it is > 0, ``slopes * arr`` elsewhere (NaN included). The product is
+    computed only where it is kept: ``np.where`` would compute it everywhere and warn about
+    overflows and inf * 0 in elements it then throws away."""
+    out = arr.copy()
+    np.multiply(arr, slopes, out=out, where=~(arr > 0))
+    return out
 
 
 def _keep_nan(grad, x):
@@ -100,7 +145,7 @@ def leaky_relu(x, alpha=0.01):
     """
     alpha = _real_scalar(alpha, "alpha")
     arr = _as_float_array(x)
-    return np.where(arr > 0, arr, arr * arr.dtype.type(alpha))
+    return _positive_or_scaled(arr, _slope(alpha, arr.dtype))
 
 
 def leaky_relu_grad(x, alpha=0.01):
@@ -108,7 +153,7 @@ def leaky_relu_grad(x, alpha=0.01):
     (PyTorch's value at 0). NaN gives NaN."""
     alpha = _real_scalar(alpha, "alpha")
     arr = _as_float_array(x)
-    return _keep_nan(np.where(arr > 0, arr.dtype.type(1), arr.dtype.type(alpha)), arr)
+    return _keep_nan(np.where(arr > 0, arr.dtype.type(1), _slope(alpha, arr.dtype)), arr)
 
 
 def _prelu_slopes(x, alpha):
@@ -117,6 +162,12 @@ def _prelu_slopes(x, alpha):
     a = as_real_array(alpha, "alpha")
     if not np.isfinite(a).all():
         raise ValueError(f"alpha must be finite; got {alpha!r:.80}")
+    with np.errstate(over="ignore"):
+        if a.size and not np.isfinite(a.astype(x.dtype)).all():
+            raise ValueError(
+                f"alpha={alpha!r:.80} is beyond the range of the input's dtype {x.dtype} (at "
+                f"most {np.finfo(x.dtype).max:.5g}): pass a smaller alpha, or the input as float64"
+            )
     if a.ndim > 1:
         raise ValueError(
             f"alpha must be 1-D, of shape (1,) or (channels,); got shape {a.shape} "
@@ -151,8 +202,7 @@ def prelu(x, alpha):
     has ``x``'s float dtype (``alpha`` is cast to it); integer ``x`` gives float64.
     """
     arr = _as_float_array(x)
-    slopes = _prelu_slopes(arr, alpha)
-    return np.where(arr > 0, arr, arr * slopes)
+    return _positive_or_scaled(arr, _prelu_slopes(arr, alpha))
 
 
 def prelu_grad(x, alpha):
@@ -167,12 +217,13 @@ def prelu_grad(x, alpha):
 def _generator(rng):
     if isinstance(rng, np.random.Generator):
         return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0:
-        return np.random.default_rng(int(rng))
-    raise TypeError(
-        f"rng must be a numpy Generator (np.random.default_rng(seed)) or a non-negative int "
-        f"seed; got {rng!r:.80} ({type(rng).__name__})"
-    )
+    try:
+        return np.random.default_rng(check_seed(rng, "rng"))
+    except (TypeError, ValueError) as err:
+        raise type(err)(
+            f"rng must be a numpy Generator (np.random.default_rng(seed)) or an int seed in "
+            f"[0, 2**32 - 1]; got {shown(rng)}"
+        ) from None
 
 
 def rrelu(x, lower=1 / 8, upper=1 / 3, training=False, rng=None):
@@ -202,14 +253,14 @@ def rrelu(x, lower=1 / 8, upper=1 / 3, training=False, rng=None):
         raise TypeError(f"training must be True or False; got {training!r}")
     arr = _as_float_array(x)
     if not training:
-        return np.where(arr > 0, arr, arr * arr.dtype.type((lower + upper) / 2))
+        return _positive_or_scaled(arr, arr.dtype.type((lower + upper) / 2))
     if rng is None:
         raise ValueError(
             "training=True draws random slopes: pass rng, a numpy Generator "
             "(np.random.default_rng(seed)) or an int seed, so that the draw is reproducible"
         )
     slopes = _generator(rng).uniform(lower, upper, size=arr.shape).astype(arr.dtype)
-    return np.where(arr > 0, arr, arr * slopes)
+    return _positive_or_scaled(arr, slopes)
 
 
 def sigmoid(x):
@@ -226,15 +277,15 @@ def sigmoid(x):
 def sigmoid_grad(x):
     r""":math:`\sigma'(x) = \sigma(x)\,(1 - \sigma(x)) \le 1/4`, with equality at 0."""
     s = sigmoid(x)
-    return s * (1 - s)
+    return np.asarray(s * (1 - s))
 
 
 def tanh(x):
     r"""Hyperbolic tangent :math:`\tanh(x) = (e^x - e^{-x}) / (e^x + e^{-x})`."""
-    return np.tanh(_as_float_array(x))
+    return np.asarray(np.tanh(_as_float_array(x)))
 
 
 def tanh_grad(x):
     r""":math:`\tanh'(x) = 1 - \tanh^2(x) \le 1`, with equality only at 0."""
     t = tanh(x)
-    return 1 - t * t
+    return np.asarray(1 - t * t)

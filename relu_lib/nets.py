@@ -17,11 +17,13 @@ Initialisations (weights :math:`W` of a layer with fan-in :math:`n_\text{in}`, f
 """
 
 import copy
+import math
 import numbers
 
 import torch
 from torch import nn
 
+from ._checks import check_bool, check_int, check_seed, is_finite, shown
 from .torch_ops import ReLU
 
 __all__ = ["ACTIVATIONS", "make_activation", "make_mlp", "StackedMLP", "linear_layers"]
@@ -46,6 +48,11 @@ INITS = ("he", "xavier", "torch")
 
 def make_activation(name, width=1):
     """The activation module called ``name`` (a key of ``ACTIVATIONS``) for ``width`` units."""
+    if not isinstance(name, str):
+        raise TypeError(
+            f"activation must be a name, one of {sorted(ACTIVATIONS)}; got {shown(name)}"
+        )
+    width = check_int(width, "width", minimum=1, what="a positive int")
     if name not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}")
     return ACTIVATIONS[name](width)
@@ -55,8 +62,40 @@ def _check_init(init):
     if isinstance(init, str):
         if init not in INITS:
             raise ValueError(f"unknown init {init!r}; choose one of {INITS} or a positive number")
-    elif isinstance(init, bool) or not isinstance(init, numbers.Real) or not init > 0:
-        raise ValueError(f"init must be one of {INITS} or a positive number; got {init!r}")
+    elif isinstance(init, bool) or not isinstance(init, numbers.Real):
+        raise TypeError(f"init must be one of {INITS} or a positive number; got {shown(init)}")
+    elif not (init > 0 and is_finite(init)):
+        raise ValueError(
+            f"init must be one of {INITS} or a finite positive number; got {init!r:.80}"
+        )
+
+
+def _check_finite_weights(layers, init):
+    """A gain so large that the weights overflow float32 builds a model of inf and NaN."""
+    for i, linear in enumerate(layers, start=1):
+        if not torch.isfinite(linear.weight).all():
+            std = math.sqrt(float(init) / linear.in_features)
+            raise ValueError(
+                f"init={init!r} draws weights with standard deviation sqrt(init / fan_in) = "
+                f"{std:.3g} in layer {i}, beyond {linear.weight.dtype}'s range: they overflow "
+                "to inf. Choose a smaller gain."
+            )
+
+
+def _check_sizes(sizes):
+    try:
+        if isinstance(sizes, str | bytes):
+            raise TypeError
+        sizes = list(sizes)
+    except TypeError:
+        raise TypeError(
+            f"sizes must be a sequence of at least two positive ints [in, ..., out]; "
+            f"got {shown(sizes)}"
+        ) from None
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must be at least two positive ints [in, ..., out]; got {sizes}")
+    what = "a positive int (sizes must be at least two positive ints [in, ..., out])"
+    return [check_int(s, f"sizes[{i}]", minimum=1, what=what) for i, s in enumerate(sizes)]
 
 
 @torch.no_grad()
@@ -77,18 +116,21 @@ def make_mlp(sizes, activation="relu", init="he", bias=True, seed=None):
     """``nn.Sequential`` of Linear layers ``sizes[0] -> sizes[1] -> ... -> sizes[-1]`` with the
     activation between them and none after the last.
 
-    ``sizes`` is ``[in, hidden..., out]`` (at least two positive ints). ``activation`` is a name
-    from ``ACTIVATIONS``; ``init`` is ``"he"``, ``"xavier"``, ``"torch"`` or a positive number
-    (see the module docstring). The same ``seed`` gives the same weights, and building with a
-    seed leaves torch's global random state untouched.
+    ``sizes`` is ``[in, hidden..., out]`` (at least two positive ints; NumPy integers and
+    arrays of them count). ``activation`` is a name from ``ACTIVATIONS``; ``init`` is
+    ``"he"``, ``"xavier"``, ``"torch"`` or a finite positive number (see the module docstring)
+    small enough for the weights to stay finite; ``bias`` is True or False. ``seed`` is None
+    (torch's global random state draws the weights) or, like every seed in relu_lib, an int in
+    [0, 2**32 - 1]. The same ``seed`` gives the same weights, and building with a seed leaves
+    torch's global random state untouched. Anything else is a ``TypeError`` (wrong type) or a
+    ``ValueError`` (wrong value) naming the argument.
     """
-    sizes = list(sizes)
-    if len(sizes) < 2 or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in sizes):
-        raise ValueError(f"sizes must be at least two positive ints [in, ..., out]; got {sizes}")
+    sizes = _check_sizes(sizes)
     make_activation(activation)  # validates the name
     _check_init(init)
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise ValueError(f"seed must be an int or None; got {seed!r}")
+    bias = check_bool(bias, "bias")
+    if seed is not None:
+        seed = check_seed(seed)
 
     def build():
         layers = []
@@ -98,6 +140,8 @@ def make_mlp(sizes, activation="relu", init="he", bias=True, seed=None):
             layers.append(linear)
             if i < len(sizes) - 2:
                 layers.append(make_activation(activation, n_out))
+        if not isinstance(init, str):
+            _check_finite_weights(layers[::2], init)
         return nn.Sequential(*layers)
 
     if seed is None:

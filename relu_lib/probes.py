@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ._checks import shown
 from .nets import ACTIVATIONS, linear_layers
 
 __all__ = [
@@ -26,6 +27,18 @@ __all__ = [
 @functools.cache
 def _activation_types():
     return tuple({type(factory(1)) for factory in ACTIVATIONS.values()} - {nn.Identity})
+
+
+def _check_model(model):
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module; got {shown(model)}")
+
+
+def _has_activation_layers(model):
+    """Whether ``model`` has a layer the probes measure: an activation of ``ACTIVATIONS``
+    other than ``"identity"``. A net with no hidden layer, or with ``"identity"``, has none."""
+    _check_model(model)
+    return any(isinstance(m, _activation_types()) for m in model.modules())
 
 
 def _check_input(x):
@@ -59,6 +72,7 @@ def layer_grad_norms(model, x, y=None):
     Gradients are taken with ``torch.autograd.grad``, so the parameters' ``.grad`` are left
     exactly as they were.
     """
+    _check_model(model)
     _check_input(x)
     weights = [lin.weight for lin in linear_layers(model)]
     if not weights:
@@ -77,6 +91,7 @@ def activation_grad_norms(model, x, y=None):
     alone. Parameters' ``.grad`` are left exactly as they were. Plain models only (for a
     :class:`StackedMLP` with labels the cross-entropy would not be per model).
     """
+    _check_model(model)
     _check_input(x)
     with _recorded_activations(model) as outputs:
         loss = loss_for(model(x), y)
@@ -141,6 +156,7 @@ def activations(model, x):
     """The output of every activation layer of ``model`` on ``x`` (eval mode), in order.
 
     For a :class:`StackedMLP` each output has shape ``(models, rows, units)``."""
+    _check_model(model)
     _check_input(x)
     with _recorded_activations(model) as outputs, _eval_mode(model):
         model(x)

@@ -6,6 +6,7 @@ import random
 import numpy as np
 import torch
 
+from ._checks import check_int, check_seed
 from .plotting import use_course_style
 
 __all__ = ["setup_notebook", "get_device"]
@@ -35,12 +36,12 @@ def setup_notebook(seed=0, threads=1):
 
     A fixed thread count matters for reproducibility: how a sum is split across threads
     changes its last bits, so printed numbers would depend on the machine's cores.
-    Returns the device to run on (see :func:`get_device`).
+    ``seed``, like every seed in relu_lib, is an int in [0, 2**32 - 1] (``np.random.seed``
+    takes nothing larger); ``threads`` a positive int. Returns the device to run on (see
+    :func:`get_device`).
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int; got {seed!r}")
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        raise ValueError(f"threads must be a positive int; got {threads!r}")
+    seed = check_seed(seed)
+    threads = check_int(threads, "threads", minimum=1, what="a positive int")
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)

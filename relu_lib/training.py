@@ -10,9 +10,12 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
+from torch import nn
 
+from ._checks import check_bool, check_int, check_real, check_seed, shown
 from .data import Dataset
-from .probes import dead_unit_fraction, sparsity
+from .nets import StackedMLP, linear_layers
+from .probes import _eval_mode, _has_activation_layers, dead_unit_fraction, sparsity
 
 __all__ = ["OPTIMIZERS", "History", "train", "accuracy", "StepHistory", "train_steps"]
 
@@ -72,15 +75,68 @@ def accuracy(model, x, y):
 def _check_data(data):
     if not isinstance(data, Dataset):
         raise TypeError(f"data must be a relu_lib Dataset; got {type(data).__name__}")
+    for name in ("y_train", "y_test"):
+        labels = getattr(data, name)
+        if labels.dtype != torch.int64:
+            raise TypeError(
+                f"data.{name} must hold int64 class labels; got {labels.dtype} "
+                f"(convert it with .long())"
+            )
+
+
+def _check_model(model, data):
+    """Refuses, with a message naming what to change, a model that cannot train on ``data``:
+    instead of an error from deep inside torch, or a model trained on nonsense."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module; got {shown(model)}")
+    params = list(model.parameters())
+    if not params:
+        raise ValueError("model has no parameters to train")
+    x = data.x_train
+    if params[0].device != x.device:
+        raise ValueError(
+            f"model is on {params[0].device} but data.x_train is on {x.device}: move one "
+            f"(model.to(device), data.to(device))"
+        )
+    dtypes = {p.dtype for p in params if p.is_floating_point()}
+    if dtypes and x.dtype not in dtypes:
+        raise TypeError(
+            f"data.x_train is {x.dtype} but the model's parameters are "
+            f"{', '.join(sorted(map(str, dtypes)))}: convert one to the other "
+            f"(model.to(data.x_train.dtype), or a Dataset whose inputs have the model's dtype)"
+        )
+    devices = [x.device.index or 0] if x.is_cuda else []
+    try:
+        with torch.no_grad(), torch.random.fork_rng(devices=devices), _eval_mode(model):
+            outputs = model(x[:1])
+    except RuntimeError as err:
+        weights = (
+            model.weights
+            if isinstance(model, StackedMLP)
+            else [lin.weight for lin in linear_layers(model)]
+        )
+        takes = f"; its first layer takes {weights[0].shape[-1]}" if weights else ""
+        raise ValueError(
+            f"model cannot take the rows of data.x_train: they have {x.shape[1]} features"
+            f"{takes} ({err})"
+        ) from err
+    if outputs.dim() not in (2, 3) or outputs.shape[-2] != 1:
+        raise ValueError(
+            "model must map a batch of rows (rows, features) to (rows, classes) (a StackedMLP "
+            f"to (models, rows, classes)); one row gave an output of shape {tuple(outputs.shape)}"
+        )
+    if outputs.shape[-1] < data.n_classes:
+        raise ValueError(
+            f"model has {outputs.shape[-1]} outputs but data has {data.n_classes} classes "
+            f"(labels 0 to {data.n_classes - 1}): its last layer needs one output per class"
+        )
 
 
 def _check_batch_size(batch_size, n_rows, full_batch_allowed):
     if batch_size is None and full_batch_allowed:
-        return
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int):
-        raise ValueError(f"batch_size must be an int between 1 and {n_rows}; got {batch_size!r}")
-    if not 1 <= batch_size <= n_rows:
-        raise ValueError(f"batch_size must be between 1 and {n_rows}; got {batch_size!r}")
+        return None
+    what = f"an int between 1 and {n_rows}" + (" or None" if full_batch_allowed else "")
+    return check_int(batch_size, "batch_size", 1, n_rows, what=what)
 
 
 @contextlib.contextmanager
@@ -138,18 +194,30 @@ def train(
     ``optimizer`` is ``"sgd"``, ``"adagrad"`` or ``"adam"``; ``batch_size=None`` means
     full-batch gradient descent, else mini-batches reshuffled each epoch. ``seed`` fixes the
     shuffling and any randomness inside the model (RReLU, dropout) without touching torch's
-    global random state. ``probe=True`` records the dead-unit fraction and sparsity of every
-    activation layer after each epoch. A diverged run (loss NaN or inf) is recorded as it is.
+    global random state; like every seed in relu_lib it is an int in [0, 2**32 - 1].
+    ``probe=True`` records the dead-unit fraction and sparsity of every activation layer after
+    each epoch (a model with no activation layer, e.g. no hidden layer or ``"identity"``,
+    records empty arrays). A diverged run (loss NaN or inf) is recorded as it is.
+
+    ``lr`` is a finite positive number, ``momentum`` and ``weight_decay`` finite and >= 0. The
+    model must take ``data``'s inputs (same dtype, device and number of features) and give at
+    least one output per class. Anything else is a ``TypeError`` (wrong type) or a
+    ``ValueError`` (wrong value) naming the argument, raised before any training.
     """
     _check_data(data)
+    if not isinstance(optimizer, str):
+        raise TypeError(f"optimizer must be one of {sorted(OPTIMIZERS)}; got {shown(optimizer)}")
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {sorted(OPTIMIZERS)}")
-    if not lr > 0:
-        raise ValueError(f"lr must be positive; got {lr!r}")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
-        raise ValueError(f"epochs must be a non-negative int; got {epochs!r}")
+    check_real(lr, "lr", minimum=0, strict=True)
+    check_real(momentum, "momentum", minimum=0)
+    check_real(weight_decay, "weight_decay", minimum=0)
+    epochs = check_int(epochs, "epochs", minimum=0, what="a non-negative int")
+    seed = check_seed(seed)
+    probe = check_bool(probe, "probe")
     n_rows = len(data.x_train)
-    _check_batch_size(batch_size, n_rows, full_batch_allowed=True)
+    batch_size = _check_batch_size(batch_size, n_rows, full_batch_allowed=True)
+    _check_model(model, data)
     options = {"lr": lr, "weight_decay": weight_decay}
     if optimizer == "sgd":
         options["momentum"] = momentum
@@ -158,14 +226,20 @@ def train(
     opt = OPTIMIZERS[optimizer](model.parameters(), **options)
 
     records = {"loss": [], "train_acc": [], "test_acc": [], "dead": [], "sparsity": []}
+    # A model with no activation layer has nothing to probe: one empty row per record.
+    no_layers = np.zeros((model.n_models, 0)) if isinstance(model, StackedMLP) else []
+    probed = probe and _has_activation_layers(model)
 
     def record(loss):
         records["loss"].append(loss)
         records["train_acc"].append(accuracy(model, data.x_train, data.y_train))
         records["test_acc"].append(accuracy(model, data.x_test, data.y_test))
-        if probe:
+        if probed:
             records["dead"].append(dead_unit_fraction(model, data.x_train))
             records["sparsity"].append(sparsity(model, data.x_train))
+        elif probe:
+            records["dead"].append(no_layers)
+            records["sparsity"].append(no_layers)
 
     with torch.no_grad():
         record(_loss_value(_per_model_losses(model(data.x_train), data.y_train)))
@@ -223,21 +297,28 @@ def train_steps(
     ``stop_when``, a function of the :class:`StepHistory` so far, stops early when it returns
     True (e.g. once some learning rate has won a race). ``seed``
     fixes the shuffling and any randomness inside the model without touching torch's global
-    random state. Trains ``model`` in place; returns a :class:`StepHistory`.
+    random state; like every seed in relu_lib it is an int in [0, 2**32 - 1]. Bad arguments
+    are refused as in :func:`train`, before any step.
     """
     _check_data(data)
-    for name, value in (("steps", steps), ("every", every)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int; got {value!r}")
+    steps = check_int(steps, "steps", minimum=1, what="a positive int")
+    every = check_int(every, "every", minimum=1, what="a positive int")
+    check_real(momentum, "momentum", minimum=0)
+    seed = check_seed(seed)
     n_rows = len(data.x_train)
-    _check_batch_size(batch_size, n_rows, full_batch_allowed=False)
+    batch_size = _check_batch_size(batch_size, n_rows, full_batch_allowed=False)
+    _check_model(model, data)
     params = list(model.parameters())
-    rates = torch.as_tensor(lr, dtype=params[0].dtype, device=params[0].device).flatten()
     n_models = model.n_models if hasattr(model, "n_models") else 1
-    if rates.numel() not in (1, n_models) or not bool((rates > 0).all()):
-        raise ValueError(
-            f"lr must be a positive number or one positive rate per model ({n_models}); got {lr!r}"
-        )
+    rule = f"lr must be a positive number or one positive rate per model ({n_models}), finite"
+    if isinstance(lr, str | bytes) or isinstance(lr, bool | np.bool_):
+        raise TypeError(f"{rule}; got {shown(lr)}")
+    try:
+        rates = torch.as_tensor(lr, dtype=params[0].dtype, device=params[0].device).flatten()
+    except (TypeError, ValueError, RuntimeError) as err:
+        raise TypeError(f"{rule}; got {shown(lr)}") from err
+    if rates.numel() not in (1, n_models) or not bool((torch.isfinite(rates) & (rates > 0)).all()):
+        raise ValueError(f"{rule}; got {lr!r}")
     per_model = rates.numel() > 1
     opt = torch.optim.SGD(params, lr=1.0 if per_model else rates.item(), momentum=momentum)
 

@@ -12,11 +12,13 @@ NEEDED = {
     "numpy",
     "matplotlib",
     "scikit-learn",
+    "scipy",
     "jupyterlab",
     "ipykernel",
     "nbclient",
     "nbval",
     "pytest",
+    "hypothesis",
     "ruff",
 }
 

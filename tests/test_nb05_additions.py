@@ -119,7 +119,7 @@ def test_a_diverging_model_does_not_disturb_the_others(data):
     [
         ({"steps": 0}, ValueError, "steps must be a positive int"),
         ({"every": 0}, ValueError, "every must be a positive int"),
-        ({"steps": 2.5}, ValueError, "steps must be a positive int"),
+        ({"steps": 2.5}, TypeError, "steps must be a positive int"),
         ({"batch_size": 0}, ValueError, "batch_size"),
         ({"batch_size": 10_000}, ValueError, "batch_size"),
         ({"lr": 0.0}, ValueError, "lr must be a positive number"),

@@ -63,20 +63,20 @@ def test_bias_false():
 
 
 @pytest.mark.parametrize(
-    "kwargs, match",
+    "kwargs, error, match",
     [
-        ({"sizes": [3]}, "sizes"),
-        ({"sizes": [3, 0, 2]}, "sizes"),
-        ({"sizes": [3, 2.5, 2]}, "sizes"),
-        ({"activation": "softplus"}, "unknown activation 'softplus'"),
-        ({"init": "kaiming"}, "unknown init 'kaiming'"),
-        ({"init": -1.0}, "init must be"),
-        ({"seed": 1.5}, "seed"),
+        ({"sizes": [3]}, ValueError, "sizes"),
+        ({"sizes": [3, 0, 2]}, ValueError, "sizes"),
+        ({"sizes": [3, 2.5, 2]}, TypeError, "sizes"),
+        ({"activation": "softplus"}, ValueError, "unknown activation 'softplus'"),
+        ({"init": "kaiming"}, ValueError, "unknown init 'kaiming'"),
+        ({"init": -1.0}, ValueError, "init must be"),
+        ({"seed": 1.5}, TypeError, "seed"),
     ],
 )
-def test_bad_arguments_are_value_errors_naming_the_argument(kwargs, match):
+def test_bad_arguments_are_errors_naming_the_argument(kwargs, error, match):
     args = {"sizes": [3, 4, 2], **kwargs}
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(error, match=match):
         rl.make_mlp(**args)
 
 
@@ -209,7 +209,7 @@ def test_first_epoch_below():
         ({"lr": 0}, ValueError, "lr must be positive"),
         ({"epochs": -1}, ValueError, "epochs"),
         ({"batch_size": 0}, ValueError, "batch_size"),
-        ({"batch_size": 2.5}, ValueError, "batch_size must be an int"),
+        ({"batch_size": 2.5}, TypeError, "batch_size must be an int"),
         ({"optimizer": "adam", "momentum": 0.9}, ValueError, "momentum applies to sgd"),
     ],
 )

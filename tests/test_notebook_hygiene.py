@@ -22,6 +22,9 @@ WARNING = re.compile(r"\b\w*(?:Warning|Error|Traceback)\b")
 ALLOWED_WARNING_TEXT = re.compile(r"TypeError|ValueError|RuntimeError|AssertionError")
 
 
+SOLUTION_FIRST_LINE = "# Worked solution: try the exercise first, then click to open."
+
+
 def load(path):
     return nbformat.read(path, as_version=4)
 
@@ -78,6 +81,17 @@ def test_no_errors_stderr_warnings_addresses_or_paths_in_outputs(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_one_stream_output_per_stream_as_jupyterlab_saves_it(path):
+    for i, cell in enumerate(code_cells(load(path))):
+        names = [o.get("name") for o in cell.outputs]
+        for previous, output in zip(cell.outputs, cell.outputs[1:], strict=False):
+            same_stream = output.output_type == previous.output_type == "stream"
+            assert not (same_stream and output.name == previous.name), (
+                f"code cell {i + 1} stores its {output.name} in pieces ({names}): `make execute`"
+            )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_the_first_code_cell_sets_up_relu_lib(path):
     first = code_cells(load(path))[0].source
     assert "import relu_lib as rl" in first and "rl.setup_notebook(" in first
@@ -102,7 +116,10 @@ def test_every_exercise_has_a_hidden_solution_that_must_pass(path):
     solutions = [c for c in cells if "must_pass=True" in c.source]
     assert stubs and len(stubs) == len(solutions)
     for cell in solutions:
-        assert cell.metadata.get("jupyter", {}).get("source_hidden"), "solution not hidden"
+        hidden = cell.metadata.get("jupyter", {})
+        # JupyterLab hides the output only on request, and previews a hidden source's first line
+        assert hidden.get("source_hidden") and hidden.get("outputs_hidden"), "solution on show"
+        assert cell.source.splitlines()[0] == SOLUTION_FIRST_LINE, "the preview gives it away"
         assert cell.outputs and output_text(cell.outputs[0]).startswith("✓ Correct")
     for cell in stubs:
         assert output_text(cell.outputs[0]).startswith("○ Not attempted yet")

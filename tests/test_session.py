@@ -28,9 +28,19 @@ def test_setup_fixes_threads_and_style():
     assert tuple(mpl.rcParams["figure.figsize"]) == rl.plotting.FIGSIZE
 
 
-@pytest.mark.parametrize("kwargs", [{"seed": -1}, {"seed": 1.5}, {"threads": 0}, {"seed": True}])
-def test_bad_setup_arguments_are_value_errors(kwargs):
-    with pytest.raises(ValueError, match=next(iter(kwargs))):
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        ({"seed": -1}, ValueError),
+        ({"seed": 2**32}, ValueError),
+        ({"threads": 0}, ValueError),
+        ({"seed": 1.5}, TypeError),
+        ({"seed": True}, TypeError),
+        ({"threads": 2.0}, TypeError),
+    ],
+)
+def test_bad_setup_arguments_are_named(kwargs, error):
+    with pytest.raises(error, match=next(iter(kwargs))):
         rl.setup_notebook(**kwargs)
 
 

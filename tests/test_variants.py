@@ -223,9 +223,15 @@ def test_rrelu_training_without_rng_is_a_value_error_but_eval_needs_none():
     assert rl.rrelu([-1.0], training=False).tolist() == [-11 / 48]
 
 
-@pytest.mark.parametrize("rng", [-1, 1.5, "0", True, np.random.RandomState(0)])
+@pytest.mark.parametrize("rng", [1.5, "0", True, np.random.RandomState(0)])
 def test_rrelu_bad_rng_is_a_type_error(rng):
     with pytest.raises(TypeError, match="rng must be a numpy Generator"):
+        rl.rrelu([-1.0], training=True, rng=rng)
+
+
+@pytest.mark.parametrize("rng", [-1, 2**32])
+def test_rrelu_seed_out_of_range_is_a_value_error(rng):
+    with pytest.raises(ValueError, match=r"rng must be .* an int seed in \[0, 2\*\*32 - 1\]"):
         rl.rrelu([-1.0], training=True, rng=rng)
 
 

@@ -1,0 +1,131 @@
+"""What a learner meets outside the notebooks: their own copies, a quiet JupyterLab, a clear
+port error, a CPU-only install on request, and an install that prints no warning."""
+
+import json
+import pathlib
+import shutil
+import socket
+import subprocess
+import sys
+import tomllib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def make(*args, cwd=ROOT, check=True):
+    result = subprocess.run(
+        ["make", "--no-print-directory", *args], cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+    if check:
+        assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture
+def course(tmp_path):
+    """A copy of what the notebook targets of the Makefile read, in a folder of its own."""
+    for name in ("Makefile", "requirements.txt"):
+        shutil.copy(ROOT / name, tmp_path)
+    (tmp_path / "notebooks").mkdir()
+    for nb in NOTEBOOKS[:2]:
+        shutil.copy(nb, tmp_path / "notebooks")
+    return tmp_path
+
+
+def test_my_notebooks_copies_the_course_once_and_never_overwrites_the_learners_work(course):
+    first = make("my-notebooks", cwd=course).stdout
+    mine = course / "my_notebooks"
+    assert sorted(p.name for p in mine.glob("*.ipynb")) == [nb.name for nb in NOTEBOOKS[:2]]
+    assert first.count("new: ") == 2
+    answer = mine / NOTEBOOKS[0].name
+    answer.write_text("the learner's answers")
+    assert make("my-notebooks", cwd=course).stdout == ""
+    assert answer.read_text() == "the learner's answers"
+    # A notebook added to the course later reaches the learner; their work stays.
+    shutil.copy(NOTEBOOKS[2], course / "notebooks")
+    assert (
+        make("my-notebooks", cwd=course).stdout.strip() == f"new: my_notebooks/{NOTEBOOKS[2].name}"
+    )
+    assert answer.read_text() == "the learner's answers"
+
+
+def test_fresh_notebooks_keeps_the_old_copies_and_brings_clean_ones(course):
+    make("my-notebooks", cwd=course)
+    mine = course / "my_notebooks"
+    (mine / NOTEBOOKS[0].name).write_text("the learner's answers")
+    said = make("fresh-notebooks", cwd=course).stdout
+    (old,) = mine.glob("old-*")
+    assert f"kept in my_notebooks/{old.name}/" in said
+    assert (old / NOTEBOOKS[0].name).read_text() == "the learner's answers"
+    assert (mine / NOTEBOOKS[0].name).read_bytes() == NOTEBOOKS[0].read_bytes()
+
+
+def test_my_notebooks_are_ignored_by_git_and_kept_by_make_clean():
+    assert "my_notebooks/" in (ROOT / ".gitignore").read_text().splitlines()
+    clean = make("-n", "clean").stdout
+    assert "my_notebooks" not in clean.replace("never my_notebooks/", "")
+
+
+def test_make_lab_opens_the_learners_copies():
+    lab = make("-n", "lab", "MY_NOTEBOOKS=/nonexistent-for-dry-run").stdout
+    assert "--notebook-dir=/nonexistent-for-dry-run" in lab and "--ServerApp.port_retries=0" in lab
+
+
+def test_make_lab_says_clearly_when_its_port_is_taken(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        # -o: never (re)install from inside a test, whatever the stamp says
+        result = make(
+            "-o", ".venv/.installed", "lab", f"PORT={port}", f"MY_NOTEBOOKS={tmp_path}", check=False
+        )
+    assert result.returncode != 0
+    assert f"Port {port} is taken" in result.stderr and "make lab PORT=" in result.stderr
+
+
+def test_torch_cpu_reaches_pip_with_pytorchs_cpu_index_and_the_pinned_version():
+    pin = next(
+        line.split("==")[1].strip()
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if line.startswith("torch==")
+    )
+    cpu = make("-n", "-B", "setup", "TORCH=cpu").stdout
+    assert (
+        f'pip install --quiet "torch=={pin}" --index-url https://download.pytorch.org/whl/cpu'
+        in cpu
+    )
+    assert "whl/cpu" not in make("-n", "-B", "setup").stdout
+    wrong = make("-n", "setup", "TORCH=cuda", check=False)
+    assert wrong.returncode != 0 and "TORCH must be pypi or cpu; got 'cuda'" in wrong.stderr
+
+
+def test_jupyterlab_news_and_update_checks_are_off_in_this_venv_only():
+    ours = json.loads((ROOT / "etc" / "jupyterlab-overrides.json").read_text())
+    installed = pathlib.Path(sys.prefix) / "share/jupyter/lab/settings/overrides.json"
+    assert json.loads(installed.read_text()) == ours, "run `make setup` (the stamp reads etc/)"
+    schemas = pathlib.Path(sys.prefix) / "share/jupyter/lab/schemas"
+    for plugin, settings in ours.items():
+        package, name = plugin.split(":")
+        schema = json.loads((schemas / package / f"{name}.json").read_text())["properties"]
+        for key, value in settings.items():  # a misspelt key or value would be ignored silently
+            allowed = [o["const"] for o in schema[key].get("oneOf", [])] or [True, False]
+            assert value in allowed, (plugin, key, value)
+    notification = ours["@jupyterlab/apputils-extension:notification"]
+    assert notification == {"fetchNews": "false", "checkForUpdates": False}
+
+
+def test_every_folder_of_relu_lib_is_a_listed_package():
+    """An unlisted folder with files makes setuptools print a 40-line warning at install."""
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    folders = {
+        ".".join(p.relative_to(ROOT).parts)
+        for p in [ROOT / "relu_lib", *(ROOT / "relu_lib").rglob("*")]
+        if p.is_dir() and p.name != "__pycache__"
+    }
+    assert folders == listed
