@@ -1,6 +1,8 @@
 """Notebook 07's checkers: the stub is 'not attempted', wrong answers are rejected with their
 hint, the right answers pass, and must_pass turns anything but a pass into an AssertionError."""
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 import torch
@@ -31,10 +33,19 @@ def torch_leaky(x, alpha):
 WRONG_LEAKY = {
     "only for alpha <= 1": lambda x, alpha: np.maximum(alpha * x, x),
     "use the alpha you are given": lambda x, alpha: np.where(x > 0, x, 0.01 * x),
-    "x for x > 0 and alpha \\* x": lambda x, alpha: np.where(x > 0, x, 0.0),
+    "x for x > 0 and alpha \\* x": lambda x, alpha: np.where(x > 0, x, alpha * x / 2),
     "-inf \\* 0 = NaN": lambda x, alpha: x * (x > 0) + alpha * x * (x <= 0),
     "float32 should stay float32": lambda x, alpha: np.where(x > 0, x, np.float64(alpha) * x),
     "raised ZeroDivisionError": lambda x, alpha: 1 / 0,
+    "branches are swapped": lambda x, alpha: np.where(x > 0, alpha * x, x),
+    "the two branches are swapped": lambda x, alpha: np.where(x < 0, x, alpha * x),
+    "that is ReLU": lambda x, alpha: np.maximum(x, 0),
+    "not the constant alpha": lambda x, alpha: np.where(x > 0, x, alpha),
+    "not PyTorch's default 0.01": lambda x, alpha: F.leaky_relu(torch.from_numpy(x)).numpy(),
+    "keep the shape of x": lambda x, alpha: np.where(x > 0, x, alpha * x).sum(),
+    "should return an array of numbers; got str": lambda x, alpha: "leaky",
+    "should return an array of numbers; got list": lambda x, alpha: [[1.0], [1.0, 2.0]],
+    "right values but dtype float64": lambda x, alpha: np.where(x > 0, x, alpha * x).astype(float),
 }
 
 
@@ -43,7 +54,23 @@ def test_check_leaky_relu_rejects_wrong_answers_with_their_hint(hint, capsys):
     rejected(capsys, rl.check_leaky_relu, WRONG_LEAKY[hint], hint)
 
 
-@pytest.mark.parametrize("fn", [piecewise, torch_leaky, rl.leaky_relu])
+def from_relus(x, alpha):
+    return np.maximum(x, 0) - alpha * np.maximum(-x, 0)
+
+
+def as_tensor_with_grad(x, alpha):
+    t = torch.from_numpy(x).requires_grad_(True)
+    return F.leaky_relu(t, negative_slope=alpha)  # a tensor that requires grad
+
+
+def in_place(x, alpha):
+    x[x <= 0] *= alpha
+    return x
+
+
+@pytest.mark.parametrize(
+    "fn", [piecewise, torch_leaky, rl.leaky_relu, from_relus, as_tensor_with_grad, in_place]
+)
 def test_check_leaky_relu_accepts_right_answers(fn, capsys):
     assert feedback(capsys, rl.check_leaky_relu, fn).startswith("✓ Correct")
     rl.check_leaky_relu(fn, must_pass=True)
@@ -66,41 +93,67 @@ def test_the_mask_answer_gets_its_hint_without_a_numpy_warning(recwarn, capsys):
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
 
 
-# ----------------------------------------------- exercise 2: RReLU's test-time slope
+# ------------------------ exercise 2: the paper's slopes below 11/48 (a prediction)
 
 
 @pytest.mark.parametrize(
     "value, hint",
     [
-        (1 / 3, "PyTorch's convention"),
-        (0.3333, "PyTorch's convention"),
-        (4, "reciprocal"),
-        (4.0, "reciprocal"),
-        (np.log(3) / 4, "mean training slope"),
-        (2 / 11, "replaced by its mean"),
-        (11 / 48, "replaced by its mean"),
+        (0.5, "PyTorch's fraction"),
+        (1 / 2, "divisor a is uniform, not the slope"),
+        (3 / 11, "slopes ABOVE 11/48"),
+        (0.27, "slopes ABOVE 11/48"),
+        (72.7, "looks like a percentage"),
+        (0.7, "not to two digits"),
+        (0.75, "not to two digits"),
+        (0.2, "what fraction of U\\(3, 8\\) lies above 48/11"),
+        (-0.73, "between 0 and 1"),
+        (3.0, "between 0 and 1"),
+        (float("nan"), "finite number between 0 and 1"),
+        (float("inf"), "finite number between 0 and 1"),
+        (10**400, "beyond the range of float64"),
+        ([0.727], "one number, not a list"),
+        ("0.727", "should be a number"),
+        (True, "should be a number"),
+        (np.array([0.7, 0.7]), "should be a number"),
     ],
 )
-def test_check_rrelu_test_slope_rejects_wrong_values_with_their_hint(value, hint, capsys):
-    rejected(capsys, rl.check_rrelu_test_slope, value, hint)
+def test_check_rrelu_fraction_below_rejects_wrong_values_with_their_hint(value, hint, capsys):
+    rejected(capsys, rl.check_rrelu_fraction_below, value, hint)
 
 
-@pytest.mark.parametrize("value", [0.25, 1 / 4, np.float32(0.25), 2 / (2 + 6)])
-def test_check_rrelu_test_slope_accepts_a_quarter(value, capsys):
-    assert feedback(capsys, rl.check_rrelu_test_slope, value).startswith("✓ Correct")
-    rl.check_rrelu_test_slope(value, must_pass=True)
+@pytest.mark.parametrize(
+    "value",
+    [
+        8 / 11,
+        (8 - 48 / 11) / 5,
+        0.727,
+        0.73,
+        0.72,
+        np.float32(8 / 11),
+        np.float64(0.7273),
+        torch.tensor(8 / 11),
+        torch.tensor([8 / 11], dtype=torch.float32),
+        np.array([0.727]),
+        Fraction(8, 11),
+        1 - Fraction(3, 11),
+    ],
+)
+def test_check_rrelu_fraction_below_accepts_eight_elevenths(value, capsys):
+    assert feedback(capsys, rl.check_rrelu_fraction_below, value).startswith("✓ Correct")
+    rl.check_rrelu_fraction_below(value, must_pass=True)
 
 
-@pytest.mark.parametrize("value, out", [(..., "○ Not attempted"), (None, "○ Not attempted")])
-def test_check_rrelu_test_slope_stub(value, out, capsys):
-    assert feedback(capsys, rl.check_rrelu_test_slope, value).startswith(out)
+def test_the_fraction_is_what_sampling_gives():
+    slopes = 1 / np.random.default_rng(0).uniform(3, 8, size=200_000)
+    assert abs((slopes < 11 / 48).mean() - 8 / 11) < 0.005
+
+
+@pytest.mark.parametrize("value", [..., None])
+def test_check_rrelu_fraction_below_stub(value, capsys):
+    assert feedback(capsys, rl.check_rrelu_fraction_below, value).startswith("○ Not attempted")
     with pytest.raises(AssertionError, match="Not attempted"):
-        rl.check_rrelu_test_slope(value, must_pass=True)
-
-
-@pytest.mark.parametrize("value", ["0.25", True, [0.25]])
-def test_check_rrelu_test_slope_wants_a_number(value, capsys):
-    assert "should be a number" in feedback(capsys, rl.check_rrelu_test_slope, value)
+        rl.check_rrelu_fraction_below(value, must_pass=True)
 
 
 # ------------------------------------- exercise 3: the gradient on PReLU's slopes
@@ -134,8 +187,12 @@ WRONG_SLOPE_GRADS = {
     "for a 3-D input, axes 0 and 2": lambda x, g: (g * np.minimum(x, 0)).sum(axis=0),
     "one term per element": lambda x, g: g * np.minimum(x, 0),
     "over every element of channel c, of g \\* min": lambda x, g: 2 * slope_grad(x, g),
-    "should return numbers": lambda x, g: "dL/da",
+    "should return an array of numbers; got str": lambda x, g: "dL/da",
     "raised ZeroDivisionError": lambda x, g: 1 / 0,
+    "the sign": lambda x, g: -slope_grad(x, g),
+    "a mean, not a sum": lambda x, g: (g * np.minimum(x, 0)).mean(axis=other_axes(x)),
+    "summed over axis 1, the channel axis": lambda x, g: (g * np.minimum(x, 0)).sum(axis=1),
+    "should return an array of numbers; got list": lambda x, g: [[1.0], [1.0, 2.0]],
 }
 
 
@@ -144,7 +201,16 @@ def test_check_prelu_slope_grad_rejects_wrong_answers_with_their_hint(hint, caps
     rejected(capsys, rl.check_prelu_slope_grad, WRONG_SLOPE_GRADS[hint], hint)
 
 
-@pytest.mark.parametrize("fn", [slope_grad, via_autograd, with_where])
+def in_float32(x, g):
+    xt, gt = torch.tensor(x, dtype=torch.float32), torch.tensor(g, dtype=torch.float32)
+    return (gt * xt.clamp(max=0)).sum(dim=[d for d in range(xt.dim()) if d != 1])
+
+
+def as_list(x, g):
+    return slope_grad(x, g).tolist()
+
+
+@pytest.mark.parametrize("fn", [slope_grad, via_autograd, with_where, in_float32, as_list])
 def test_check_prelu_slope_grad_accepts_right_answers(fn, capsys):
     assert feedback(capsys, rl.check_prelu_slope_grad, fn).startswith("✓ Correct")
     rl.check_prelu_slope_grad(fn, must_pass=True)
