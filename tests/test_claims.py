@@ -37,4 +37,3 @@ def test_ambiguous_conditions_are_a_type_error(condition):
 def test_a_claim_needs_a_statement(statement):
     with pytest.raises(TypeError, match="statement"):
         claim(True, statement)
-

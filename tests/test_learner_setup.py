@@ -129,3 +129,11 @@ def test_every_folder_of_relu_lib_is_a_listed_package():
         if p.is_dir() and p.name != "__pycache__"
     }
     assert folders == listed
+
+
+def test_the_one_setuptools_notice_a_learner_cannot_act_on_is_filtered_at_install():
+    install = next(
+        line for line in make("-n", "-B", "setup").stdout.splitlines() if "-r requirements" in line
+    )
+    previous = make("-n", "-B", "setup").stdout.split(install)[0].rstrip().splitlines()[-1]
+    assert 'PYTHONWARNINGS="ignore:Editable installation"' in previous + install
