@@ -288,3 +288,21 @@ def test_a_2000_sample_estimate_of_kappa_scatters_by_a_few_tenths_around_7():
         estimates.append(eigenvalues[-1] / eigenvalues[0])
     assert np.mean(estimates) == pytest.approx(kappa_uniform(2), abs=0.1)
     assert 0.1 < np.std(estimates) < 0.5
+
+
+def test_call_learner_turns_an_error_into_one_short_line_and_a_stub_into_nothing():
+    from relu_lib.exercises.core import call_learner
+
+    assert call_learner(lambda a, b: a + b, "add(1, 2)", 1, 2) == (3, None)
+
+    def stub(x):
+        raise NotImplementedError
+
+    assert call_learner(stub, "stub(1)", 1) == (None, None)
+
+    def long_error(x):
+        raise ValueError("x" * 500 + "\nsecond line")
+
+    got, feedback = call_learner(long_error, "f(1)", 1)
+    assert got is None and feedback.startswith("f(1) raised ValueError: xxx")
+    assert "second line" not in feedback and feedback.endswith("....") and "\n" not in feedback

@@ -36,10 +36,11 @@ def test_activation_grad_norms_without_labels_use_the_mean_squared_output():
     assert rl.activation_grad_norms(m, x) == pytest.approx(expected)
 
 
-def test_activation_grad_norms_leave_grad_and_hooks_alone():
+@pytest.mark.parametrize("probe", [rl.activation_grad_norms, rl.gradient_profile])
+def test_backward_probes_leave_grad_and_hooks_alone(probe):
     m = rl.make_mlp([4, 6, 3], seed=0)
     m[0].weight.grad = torch.full_like(m[0].weight, 7.0)
-    rl.activation_grad_norms(m, torch.randn(5, 4), torch.tensor([0, 1, 2, 0, 1]))
+    probe(m, torch.randn(5, 4), torch.tensor([0, 1, 2, 0, 1]))
     assert torch.equal(m[0].weight.grad, torch.full_like(m[0].weight, 7.0))
     assert m[2].weight.grad is None
     assert all(not layer._forward_hooks for layer in m)

@@ -23,15 +23,6 @@ def test_gradient_profile_equals_the_separate_probes(activation, init, labels):
         assert torch.equal(got, expected) and not got.requires_grad
 
 
-def test_gradient_profile_leaves_grad_and_hooks_alone():
-    m = rl.make_mlp([4, 6, 3], seed=0)
-    m[0].weight.grad = torch.full_like(m[0].weight, 7.0)
-    rl.gradient_profile(m, torch.randn(5, 4), torch.tensor([0, 1, 2, 0, 1]))
-    assert torch.equal(m[0].weight.grad, torch.full_like(m[0].weight, 7.0))
-    assert m[2].weight.grad is None
-    assert all(not layer._forward_hooks for layer in m)
-
-
 def test_gradient_profile_refuses_bad_input():
     with pytest.raises(ValueError, match="no activation layer"):
         rl.gradient_profile(nn.Sequential(nn.Linear(3, 2)), torch.randn(4, 3))

@@ -4,7 +4,7 @@ from collections.abc import Set
 
 import numpy as np
 
-from .core import NOT_ATTEMPTED, is_stub, numeric_answer, scalar_answer, verdict
+from .core import NOT_ATTEMPTED, call_learner, is_stub, numeric_answer, scalar_answer, verdict
 
 __all__ = ["check_nan_inf_prediction", "check_full_wave", "check_abs_formula_breaks_at"]
 
@@ -140,16 +140,11 @@ def check_full_wave(fn, must_pass=False):
             False, f"full_wave should be a function; got {type(fn).__name__}.", must_pass
         )
     x = np.linspace(-3.0, 3.0, 61)
-    try:
-        got = fn(x.copy())
-    except NotImplementedError:
-        got = None
-    except Exception as err:  # a learner's bug: feedback, not a traceback
-        message = str(err).splitlines()[0][:200] if str(err) else ""
+    got, error = call_learner(fn, "full_wave(x)", x.copy())
+    if error:
         return verdict(
             False,
-            f"full_wave(x) raised {type(err).__name__}: {message}. Hint: x is a NumPy array of "
-            "float64; rl.relu works on it elementwise.",
+            f"{error} Hint: x is a NumPy array of float64; rl.relu works on it elementwise.",
             must_pass,
         )
     if is_stub(got):

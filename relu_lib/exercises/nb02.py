@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from .core import NOT_ATTEMPTED, is_stub, numeric_answer, scalar_answer, verdict
+from .core import NOT_ATTEMPTED, call_learner, is_stub, numeric_answer, scalar_answer, verdict
 
 __all__ = ["check_relu_xavier_prediction", "check_leaky_variance"]
 
@@ -150,13 +150,9 @@ def check_leaky_variance(fn, must_pass=False):
     answers = []
     for n_in, alpha in LEAKY_CASES:
         call = f"leaky_variance({n_in}, {alpha})"
-        try:
-            got = fn(n_in, alpha)
-        except NotImplementedError:
-            got = None
-        except Exception as err:  # a learner's bug: feedback, not a traceback
-            message = str(err)[:200]
-            return verdict(False, f"{call} raised {type(err).__name__}: {message}", must_pass)
+        got, error = call_learner(fn, call, n_in, alpha)
+        if error:
+            return verdict(False, error, must_pass)
         if is_stub(got):
             return verdict(
                 NOT_ATTEMPTED, "write leaky_variance above, then run this cell again.", must_pass

@@ -2,7 +2,7 @@
 
 import torch
 
-from .core import NOT_ATTEMPTED, check_number, is_stub, scalar_answer, verdict
+from .core import NOT_ATTEMPTED, call_learner, check_number, is_stub, scalar_answer, verdict
 
 __all__ = [
     "check_clamp_identity_grad_at_zero",
@@ -139,17 +139,12 @@ def check_maximum_backward(fn, must_pass=False):
     mismatches = []  # every case is run, so that the hint names every kind of mistake
     for grad_output, x in _maximum_backward_cases():
         expected = maximum_backward_by_autograd(grad_output, x)
-        try:
-            got = fn(grad_output.clone(), x.clone())
-        except NotImplementedError:
-            got = None
-        except Exception as err:  # a learner's bug: feedback, not a traceback
-            message = str(err).splitlines()[0][:200] if str(err) else ""
+        got, error = call_learner(fn, "maximum_backward", grad_output.clone(), x.clone())
+        if error:
             return verdict(
                 False,
-                f"maximum_backward raised {type(err).__name__}: {message}. Hint: grad_output "
-                "and x are torch tensors of the same shape; torch.where and masks such as "
-                "(x == 0) work on them elementwise.",
+                f"{error} Hint: grad_output and x are torch tensors of the same shape; "
+                "torch.where and masks such as (x == 0) work on them elementwise.",
                 must_pass,
             )
         if is_stub(got):

@@ -5,27 +5,9 @@ import fractions
 
 import numpy as np
 
-from .core import NOT_ATTEMPTED, check_number, is_stub, scalar_answer, verdict
+from .core import NOT_ATTEMPTED, call_learner, check_number, is_stub, scalar_answer, verdict
 
 __all__ = ["check_dead_units", "check_born_dead_width_one", "check_kappa_uniform"]
-
-
-def _shorten(text, limit=200):
-    """``text`` cut to ``limit`` characters, so one line of feedback stays one short line."""
-    text = str(text)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _call(fn, call, args):
-    """``fn(*args)`` on copies; returns ``(result, None)`` or ``(None, feedback for an error)``,
-    the feedback naming ``call`` (such as ``"kappa_uniform(2)"``). An untouched stub
-    (``NotImplementedError``) returns ``(None, None)``."""
-    try:
-        return fn(*(a.copy() if hasattr(a, "copy") else a for a in args)), None
-    except NotImplementedError:
-        return None, None
-    except Exception as err:  # a learner's bug: report it as feedback, not a traceback
-        return None, f"{call} raised {type(err).__name__}: {_shorten(err)}."
 
 
 def _plain_number(value):
@@ -174,7 +156,9 @@ def check_dead_units(fn, must_pass=False):
         )
     for case, (w1, b1, w2, b2) in enumerate(_DEAD_CASES):
         expected = _dead(w1, b1, w2, b2, _ROWS)
-        got, error = _call(fn, "dead_units(w1, b1, w2, b2, x)", (w1, b1, w2, b2, _ROWS))
+        got, error = call_learner(
+            fn, "dead_units(w1, b1, w2, b2, x)", *(a.copy() for a in (w1, b1, w2, b2, _ROWS))
+        )
         if error:
             return verdict(
                 False,
@@ -391,7 +375,7 @@ def check_kappa_uniform(fn, must_pass=False):
         )
     answers = []
     for n in _FAN_INS:
-        got, error = _call(fn, f"kappa_uniform({n})", (n,))
+        got, error = call_learner(fn, f"kappa_uniform({n})", n)
         if error:
             return verdict(
                 False,

@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .core import NOT_ATTEMPTED, is_stub, numeric_answer, scalar_answer, verdict
+from .core import NOT_ATTEMPTED, call_learner, is_stub, numeric_answer, scalar_answer, verdict
 
 __all__ = ["check_leaky_relu", "check_rrelu_fraction_below", "check_prelu_slope_grad"]
 
@@ -88,15 +88,10 @@ def check_leaky_relu(fn, must_pass=False):
     for x, alpha, hint in cases:
         expected = np.where(x > 0, x, x * x.dtype.type(alpha))
         call = f"my_leaky_relu({_short(x)}, {alpha})"
-        try:
-            with np.errstate(all="ignore"):  # the hint explains an inf * 0, not a warning
-                got = fn(x.copy(), alpha)
-        except NotImplementedError:
-            got = None
-        except Exception as err:  # a learner's bug: report it as feedback, not a traceback
-            return verdict(
-                False, f"{call} raised {type(err).__name__}: {err}. Hint: {hint}", must_pass
-            )
+        with np.errstate(all="ignore"):  # the hint explains an inf * 0, not a warning
+            got, error = call_learner(fn, call, x.copy(), alpha)
+        if error:
+            return verdict(False, f"{error} Hint: {hint}", must_pass)
         if is_stub(got):
             return verdict(
                 NOT_ATTEMPTED, "fill in my_leaky_relu above, then run this cell again.", must_pass
@@ -275,12 +270,9 @@ def check_prelu_slope_grad(fn, must_pass=False):
         axes = _other_axes(x)
         expected = (g * np.minimum(x, 0)).sum(axis=axes)
         call = f"prelu_slope_grad(x of shape {x.shape}, g)"
-        try:
-            got = fn(x.copy(), g.copy())
-        except NotImplementedError:
-            got = None
-        except Exception as err:  # a learner's bug: report it as feedback, not a traceback
-            return verdict(False, f"{call} raised {type(err).__name__}: {err}.", must_pass)
+        got, error = call_learner(fn, call, x.copy(), g.copy())
+        if error:
+            return verdict(False, error, must_pass)
         if is_stub(got):
             return verdict(
                 NOT_ATTEMPTED,
