@@ -11,6 +11,8 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 # The learner's own copies: JupyterLab opens these, so answers never touch notebooks/.
 MY_NOTEBOOKS ?= my_notebooks
 PORT ?= 8888
+# At most this many test processes (fewer on a machine with fewer cores).
+TEST_WORKERS ?= 4
 # TORCH=cpu installs PyTorch's CPU-only build from PyTorch's own index (PyPI's Linux wheel is
 # the CUDA build); the default, TORCH=pypi, takes whatever PyPI serves.
 TORCH ?= pypi
@@ -68,8 +70,10 @@ fresh-notebooks: ## start over: your copies move to my_notebooks/old-DATE/, fres
 	@$(MAKE) --no-print-directory my-notebooks
 
 test: $(STAMP) ## run the unit tests, the notebook hygiene checks and every notebook (nbval)
-	$(CPU_ONLY) $(BIN)/python -m pytest tests notebooks \
-		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+	@# Two notebooks at a time (pytest-xdist; each notebook's cells stay in one worker and one
+	@# kernel): the notebooks train on one thread each, so a second core runs a second notebook.
+	$(CPU_ONLY) $(BIN)/python -m pytest tests notebooks -n auto --maxprocesses=$(TEST_WORKERS) \
+		--dist loadscope --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 execute: $(STAMP) ## re-run every notebook in place from a clean kernel, to refresh its outputs
 	$(CPU_ONLY) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \

@@ -18,6 +18,7 @@ NEEDED = {
     "nbclient",
     "nbval",
     "pytest",
+    "pytest-xdist",
     "hypothesis",
     "ruff",
 }
