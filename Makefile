@@ -13,6 +13,8 @@ MY_NOTEBOOKS ?= my_notebooks
 PORT ?= 8888
 # At most this many test processes (fewer on a machine with fewer cores).
 TEST_WORKERS ?= 4
+# Where `make book` stages its sources and writes the website.
+BOOK := _build
 # TORCH=cpu installs PyTorch's CPU-only build from PyTorch's own index (PyPI's Linux wheel is
 # the CUDA build); the default, TORCH=pypi, takes whatever PyPI serves.
 TORCH ?= pypi
@@ -26,7 +28,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 CPU_ONLY := RELU_LIB_DEVICE=cpu
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help setup lab my-notebooks fresh-notebooks test execute lint bench clean
+.PHONY: help setup lab my-notebooks fresh-notebooks test book execute lint bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -69,11 +71,17 @@ fresh-notebooks: ## start over: your copies move to my_notebooks/old-DATE/, fres
 		echo "Your notebooks are kept in $$old/"
 	@$(MAKE) --no-print-directory my-notebooks
 
-test: $(STAMP) ## run the unit tests, the notebook hygiene checks and every notebook (nbval)
+test: $(STAMP) book ## run the unit tests, the notebook checks (nbval), the book and the browser tests
 	@# Two notebooks at a time (pytest-xdist; each notebook's cells stay in one worker and one
 	@# kernel): the notebooks train on one thread each, so a second core runs a second notebook.
 	$(CPU_ONLY) $(BIN)/python -m pytest tests notebooks -n auto --maxprocesses=$(TEST_WORKERS) \
 		--dist loadscope --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+book: $(STAMP) ## build the course as a website: open _build/html/index.html (works offline)
+	rm -rf $(BOOK)/src $(BOOK)/html && mkdir -p $(BOOK)/src/notebooks
+	cp README.md book/index.md $(BOOK)/src/ && cp $(NOTEBOOKS) $(BOOK)/src/notebooks/
+	$(BIN)/sphinx-build -W --keep-going -q -c book $(BOOK)/src $(BOOK)/html
+	@echo "The book: $(BOOK)/html/index.html"
 
 execute: $(STAMP) ## re-run every notebook in place from a clean kernel, to refresh its outputs
 	$(CPU_ONLY) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \

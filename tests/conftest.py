@@ -1,7 +1,12 @@
-"""One line for a learner whose own edits, not the course, made the notebook checks fail."""
+"""Shared by the tests: one line for a learner whose own edits, not the course, made the notebook
+checks fail; the browser the browser tests drive."""
 
+import os
 import pathlib
+import shutil
 import subprocess
+
+import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -21,6 +26,9 @@ def edited_notebooks():
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = terminalreporter.stats.get("skipped", [])
+    if any(ENABLE_BROWSER_TESTS in str(report.longrepr) for report in skipped):
+        terminalreporter.write_line(ENABLE_BROWSER_TESTS, yellow=True, bold=True)
     if exitstatus == 0:
         return
     edited = edited_notebooks()
@@ -33,3 +41,46 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             yellow=True,
             bold=True,
         )
+
+
+# The browser tests: Playwright for Python driving the system's Chromium (Playwright's own
+# browser download cannot be reached from every machine). Without a Chromium they are skipped,
+# with one line at the end saying how to run them; BROWSER_TESTS=required (CI) fails instead.
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+ENABLE_BROWSER_TESTS = (
+    "Browser tests skipped: no Chromium found. To run them, install one (Debian/Ubuntu: "
+    "`sudo apt-get install chromium`) or point CHROMIUM=/path/to/chrome at one, then `make test`."
+)
+# Headless, and no connection of its own: no sync, updates or field trials on a closed network.
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def find_chromium():
+    if os.environ.get("CHROMIUM"):
+        return os.environ["CHROMIUM"]
+    return next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium, shared by the browser tests of one test process."""
+    executable = find_chromium()
+    if executable is None:
+        if os.environ.get("BROWSER_TESTS") == "required":
+            pytest.fail("BROWSER_TESTS=required, but no Chromium was found")
+        pytest.skip(ENABLE_BROWSER_TESTS)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()

@@ -120,6 +120,7 @@ def test_every_exercise_has_a_hidden_solution_that_must_pass(path):
         # JupyterLab hides the output only on request, and previews a hidden source's first line
         assert hidden.get("source_hidden") and hidden.get("outputs_hidden"), "solution on show"
         assert cell.source.splitlines()[0] == SOLUTION_FIRST_LINE, "the preview gives it away"
+        assert "hide-cell" in cell.metadata.get("tags", []), "the book shows it: tag hide-cell"
         assert cell.outputs and output_text(cell.outputs[0]).startswith("✓ Correct")
     for cell in stubs:
         assert output_text(cell.outputs[0]).startswith("○ Not attempted yet")
