@@ -8,13 +8,21 @@ BIN := $(VENV)/bin
 # Rebuilt only when the pins, the packaging or JupyterLab's course settings change.
 STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+# The edition `make lab` opens: en (the source) or zh (written from it by `make translations`).
+EDITION ?= en
+ifeq ($(filter $(EDITION),en zh),)
+$(error EDITION must be en or zh; got '$(EDITION)')
+endif
+EDITION_NOTEBOOKS := $(if $(filter zh,$(EDITION)),$(sort $(wildcard notebooks/zh/[0-9][0-9]_*.ipynb)),$(NOTEBOOKS))
 # The learner's own copies: JupyterLab opens these, so answers never touch notebooks/.
-MY_NOTEBOOKS ?= my_notebooks
+MY_NOTEBOOKS ?= my_notebooks$(if $(filter zh,$(EDITION)),/zh)
 PORT ?= 8888
 # At most this many test processes (fewer on a machine with fewer cores).
 TEST_WORKERS ?= 4
 # Where `make book` stages its sources and writes the website.
 BOOK := _build
+# Fails on any warning: a broken link, a notebook missing from the book or its table of contents.
+SPHINX = $(BIN)/sphinx-build -W --keep-going -q -c book
 # TORCH=cpu installs PyTorch's CPU-only build from PyTorch's own index (PyPI's Linux wheel is
 # the CUDA build); the default, TORCH=pypi, takes whatever PyPI serves.
 TORCH ?= pypi
@@ -28,7 +36,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 CPU_ONLY := RELU_LIB_DEVICE=cpu
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help setup lab my-notebooks fresh-notebooks test book execute lint bench clean
+.PHONY: help setup lab my-notebooks fresh-notebooks test book translations execute lint bench clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -51,7 +59,7 @@ $(STAMP): requirements.txt pyproject.toml etc/jupyterlab-overrides.json
 	mkdir -p $(dir $(LAB_SETTINGS)) && cp etc/jupyterlab-overrides.json $(LAB_SETTINGS)
 	touch $@
 
-lab: $(STAMP) my-notebooks ## open JupyterLab on your copies of the notebooks (my_notebooks/)
+lab: $(STAMP) my-notebooks ## open JupyterLab on your copies of the notebooks (EDITION=zh: 中文版)
 	@$(BIN)/python -c 'import socket, sys; taken = socket.socket().connect_ex(("127.0.0.1", $(PORT))) == 0; \
 		sys.exit("Port $(PORT) is taken (another `make lab` still running?). Stop that one with Ctrl-C " \
 		"in its terminal, or use another port: make lab PORT=8899" if taken else 0)'
@@ -61,7 +69,7 @@ lab: $(STAMP) my-notebooks ## open JupyterLab on your copies of the notebooks (m
 
 my-notebooks: ## copy the course's notebooks you do not have yet into my_notebooks/ (never overwrites)
 	@mkdir -p $(MY_NOTEBOOKS)
-	@for nb in $(NOTEBOOKS); do \
+	@for nb in $(EDITION_NOTEBOOKS); do \
 		if [ ! -e "$(MY_NOTEBOOKS)/$${nb##*/}" ]; then cp "$$nb" $(MY_NOTEBOOKS)/ && echo "new: $(MY_NOTEBOOKS)/$${nb##*/}"; fi; \
 	done
 
@@ -75,13 +83,21 @@ test: $(STAMP) book ## run the unit tests, the notebook checks (nbval), the book
 	@# Two notebooks at a time (pytest-xdist; each notebook's cells stay in one worker and one
 	@# kernel): the notebooks train on one thread each, so a second core runs a second notebook.
 	$(CPU_ONLY) $(BIN)/python -m pytest tests notebooks -n auto --maxprocesses=$(TEST_WORKERS) \
-		--dist loadscope --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+		--dist loadscope --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		--ignore=notebooks/zh
 
 book: $(STAMP) ## build the course as a website: open _build/html/index.html (works offline)
-	rm -rf $(BOOK)/src $(BOOK)/html && mkdir -p $(BOOK)/src/notebooks
-	cp README.md book/index.md $(BOOK)/src/ && cp $(NOTEBOOKS) $(BOOK)/src/notebooks/
-	$(BIN)/sphinx-build -W --keep-going -q -c book $(BOOK)/src $(BOOK)/html
-	@echo "The book: $(BOOK)/html/index.html"
+	rm -rf $(BOOK)/src $(BOOK)/html && mkdir -p $(BOOK)/src/en/notebooks $(BOOK)/src/zh/notebooks/zh
+	cp README.md $(BOOK)/src/en/ && cp book/index.md $(BOOK)/src/en/ && cp $(NOTEBOOKS) $(BOOK)/src/en/notebooks/
+	cp README.md $(BOOK)/src/zh/ && cp book/index_zh.md $(BOOK)/src/zh/index.md \
+		&& cp notebooks/zh/[0-9][0-9]_*.ipynb $(BOOK)/src/zh/notebooks/zh/
+	$(SPHINX) $(BOOK)/src/en $(BOOK)/html
+	$(SPHINX) -D language=zh_CN $(BOOK)/src/zh $(BOOK)/html/zh
+	@echo "The book: $(BOOK)/html/index.html (中文版: $(BOOK)/html/zh/index.html)"
+
+translations: $(STAMP) ## bring i18n/zh/*.po up to date with the notebooks, then write notebooks/zh/
+	$(BIN)/python i18n/translate.py update
+	$(BIN)/python i18n/translate.py build
 
 execute: $(STAMP) ## re-run every notebook in place from a clean kernel, to refresh its outputs
 	$(CPU_ONLY) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
@@ -91,10 +107,12 @@ execute: $(STAMP) ## re-run every notebook in place from a clean kernel, to refr
 	@# stores one stream output per cell, so this keeps a save from JupyterLab diff-free.
 	$(BIN)/jupyter nbconvert --to notebook --inplace --log-level=WARN \
 		--CoalesceStreamsPreprocessor.enabled=True $(NOTEBOOKS)
+	@# The Chinese edition carries the same outputs: write it again (it refuses stale text).
+	$(BIN)/python i18n/translate.py build
 
-lint: $(STAMP) ## ruff on relu_lib, tests and notebooks
-	$(BIN)/ruff check relu_lib tests notebooks
-	$(BIN)/ruff format --check relu_lib tests
+lint: $(STAMP) ## ruff on relu_lib, tests, notebooks, i18n and book
+	$(BIN)/ruff check relu_lib tests notebooks i18n book
+	$(BIN)/ruff format --check relu_lib tests i18n book
 
 bench: $(STAMP) ## cost of ReLU and other activations, and in-place ReLU's memory, on this machine
 	$(BIN)/python -c 'import sys; from relu_lib.bench import main; main(sys.argv[1:])' $(ARGS)

@@ -1,7 +1,8 @@
-"""Sphinx configuration of the course as a book (`make book`).
+"""Sphinx configuration of the course as a book (`make book`), in English and in Chinese.
 
-`make book` copies README.md, book/index.md and the notebooks into _build/src and builds
-_build/html from them. The notebooks are rendered as stored: their outputs are the ones
+`make book` copies README.md, the landing page and the notebooks of each edition into
+_build/src/en and _build/src/zh, and builds _build/html (English) and _build/html/zh (Chinese,
+`-D language=zh_CN`). The notebooks are rendered as stored: their outputs are the ones
 `make test` checks, so nothing is executed here.
 """
 
@@ -9,14 +10,14 @@ import json
 
 project = "The ReLU course"
 author = "the course's authors"
-html_title = "The ReLU course · 什么是 ReLU"
 
 extensions = ["myst_nb", "sphinx-mathjax-offline"]  # MathJax from the installed package, no CDN
 myst_enable_extensions = ["dollarmath", "amsmath"]
 nb_execution_mode = "off"
 exclude_patterns = ["README.md"]  # the landing page includes it
-nb_code_prompt_show = "Show the worked solution"  # only solutions are hidden (tag hide-cell)
-nb_code_prompt_hide = "Hide the worked solution"
+templates_path = ["_templates"]
+html_static_path = ["_static"]
+html_css_files = ["course.css"]
 
 html_theme = "sphinx_book_theme"
 html_theme_options = {
@@ -26,15 +27,45 @@ html_theme_options = {
     "launch_buttons": {},  # no Binder or Colab: nothing on a page goes online
     "show_toc_level": 2,
     "home_page_in_toc": True,
+    "article_header_end": ["language-switch.html", "article-header-buttons.html"],
 }
 html_context = {"default_mode": "light"}  # the figures are drawn on white
 
-RUN_LOCALLY = """```{{admonition}} Run this notebook yourself
+EDITIONS = {
+    "en": {
+        "title": "The ReLU course · 什么是 ReLU",
+        "show": "Show the worked solution",
+        "hide": "Hide the worked solution",
+        "note": """```{{admonition}} Run this notebook yourself
 :class: tip
 This page is `notebooks/{name}` as stored in the course, outputs included:
-{{download}}`download the notebook <{name}>`.
+{{download}}`download the notebook <{file}>`.
 To run it, get the course and type `make lab` in its folder: JupyterLab opens your own copy.
-```"""
+```""",
+    },
+    "zh_CN": {
+        "title": "ReLU 课程 · 什么是 ReLU",
+        "show": "显示参考答案",
+        "hide": "隐藏参考答案",
+        "note": """```{{admonition}} 自己运行这个笔记本
+:class: tip
+本页就是课程中保存的 `notebooks/zh/{name}`，包括输出：{{download}}`下载这个笔记本 <{file}>`。
+要运行它，请获取课程，在课程目录中输入 `make lab EDITION=zh`：JupyterLab 会打开你自己的副本。
+```""",
+    },
+}
+
+
+def edition(config):
+    return EDITIONS["zh_CN" if config.language == "zh_CN" else "en"]
+
+
+def configure_edition(app, config):
+    """The title and the solutions' toggle labels in the edition's language (-D language=...)."""
+    config.html_title = edition(config)["title"]
+    config.html_context["edition"] = "zh" if config.language == "zh_CN" else "en"
+    config.nb_code_prompt_show = edition(config)["show"]  # only solutions are hidden (hide-cell)
+    config.nb_code_prompt_hide = edition(config)["hide"]
 
 
 def add_run_locally(app, docname, source):
@@ -42,12 +73,13 @@ def add_run_locally(app, docname, source):
     if not docname.startswith("notebooks/"):
         return
     notebook = json.loads(source[0])
-    name = docname.removeprefix("notebooks/") + ".ipynb"
-    note = {"cell_type": "markdown", "id": "run-it-yourself", "metadata": {},
-            "source": RUN_LOCALLY.format(name=name)}
+    file = docname.rsplit("/", 1)[1] + ".ipynb"
+    text = edition(app.config)["note"].format(name=file, file=file)
+    note = {"cell_type": "markdown", "id": "run-it-yourself", "metadata": {}, "source": text}
     notebook["cells"].insert(1, note)
     source[0] = json.dumps(notebook)
 
 
 def setup(app):
+    app.connect("config-inited", configure_edition)
     app.connect("source-read", add_run_locally)

@@ -1,0 +1,154 @@
+"""The Chinese edition (notebooks/zh) is the English notebooks plus i18n/zh/*.po, nothing else:
+every markdown cell translated and up to date, the files on disk exactly what the build writes,
+the code and outputs the English ones, the markdown's structure kept cell by cell."""
+
+import importlib.util
+import pathlib
+import re
+import shutil
+
+import nbformat
+import polib
+import pytest
+from test_notebook_hygiene import IDS, NOTEBOOKS, ROOT
+
+spec = importlib.util.spec_from_file_location("translate", ROOT / "i18n" / "translate.py")
+translate = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(translate)
+
+LANG = "zh"
+HEADING = re.compile(r"^(#+) ", re.MULTILINE)
+LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)")
+CODE_SPAN = re.compile(r"`[^`\n]+`")
+# Inline math may wrap onto a second line, never across a blank one.
+MATH = re.compile(r"\$\$.+?\$\$|\$(?:[^$\n]|\n(?!\n))+?\$", re.DOTALL)
+ARTICLE_QUOTE = re.compile(r"^> .*[\u4e00-\u9fff].*$", re.MULTILINE)
+
+
+def pairs(path):
+    """(English cell, Chinese cell) for every cell of the notebook."""
+    english = nbformat.read(path, as_version=4)
+    chinese = nbformat.read(translate.edition_path(path, LANG), as_version=4)
+    assert [c.id for c in chinese.cells] == [c.id for c in english.cells]
+    return list(zip(english.cells, chinese.cells, strict=True))
+
+
+def test_every_english_notebook_has_a_catalogue_and_a_chinese_edition():
+    assert [p.name for p in translate.ENGLISH] == [p.name for p in NOTEBOOKS]
+    for path in NOTEBOOKS:
+        assert translate.catalogue_path(path, LANG).exists(), "run `make translations`"
+        assert translate.edition_path(path, LANG).exists(), "run `make translations`"
+    editions = sorted((ROOT / "notebooks" / LANG).glob("*.ipynb"))
+    assert [p.name for p in editions] == [p.name for p in NOTEBOOKS], "a stray Chinese notebook"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_markdown_cell_is_translated_and_up_to_date(path):
+    found = translate.problems(path, LANG)
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_the_chinese_notebook_on_disk_is_what_the_build_writes(path):
+    written = nbformat.writes(translate.translated(path, LANG))
+    on_disk = translate.edition_path(path, LANG).read_text(encoding="utf-8")
+    assert on_disk == written + "\n" or on_disk == written, (
+        f"{translate.edition_path(path, LANG).relative_to(ROOT)} was edited by hand or is out of "
+        "date: edit the English notebook or the catalogue, then run `make translations`"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_code_cells_and_outputs_are_the_english_ones(path):
+    for english, chinese in pairs(path):
+        assert english.cell_type == chinese.cell_type
+        if english.cell_type == "code":
+            assert chinese == english
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_each_translation_keeps_the_cells_structure(path):
+    for english, chinese in pairs(path):
+        if english.cell_type != "markdown":
+            continue
+        en, zh = english.source, chinese.source
+        where = f"{path.name} cell {english.id}"
+        assert HEADING.findall(zh) == HEADING.findall(en), f"{where}: the headings' levels"
+        assert LINK_TARGET.findall(zh) == LINK_TARGET.findall(en), f"{where}: the links"
+        assert sorted(CODE_SPAN.findall(zh)) == sorted(CODE_SPAN.findall(en)), f"{where}: code"
+        assert sorted(MATH.findall(zh)) == sorted(MATH.findall(en)), f"{where}: the math"
+        for quote in ARTICLE_QUOTE.findall(en):
+            assert quote in zh, f"{where}: the article's words, verbatim: {quote}"
+        assert re.search(r"[\u4e00-\u9fff]", zh), f"{where}: not translated"
+
+
+@pytest.fixture
+def sandbox(tmp_path, monkeypatch):
+    """A copy of notebook 01 with a complete catalogue, where translate.py works: its path."""
+    english = NOTEBOOKS[0]
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "i18n" / LANG).mkdir(parents=True)
+    monkeypatch.setattr(translate, "ROOT", tmp_path)
+    copy = pathlib.Path(shutil.copy(english, tmp_path / "notebooks"))
+    translate.update(copy, LANG)
+    catalogue = polib.pofile(str(translate.catalogue_path(copy, LANG)))
+    for entry in catalogue:
+        entry.msgstr = "译文：" + entry.msgid  # a stand-in translation of every cell
+    catalogue.save()
+    assert translate.problems(copy, LANG) == []
+    return copy
+
+
+def test_a_changed_english_cell_is_stale_until_its_translation_is_revised(sandbox):
+    nb = nbformat.read(sandbox, as_version=4)
+    cell = next(c for c in nb.cells[1:] if c.cell_type == "markdown")
+    old_text, cell.source = cell.source, cell.source + "\n\nA sentence added in English."
+    nbformat.write(nb, sandbox)
+
+    (reported,) = translate.problems(sandbox, LANG)
+    assert sandbox.name in reported and cell.id in reported and "stale" in reported
+    with pytest.raises(ValueError, match="stale"):
+        translate.translated(sandbox, LANG)
+
+    assert translate.update(sandbox, LANG)
+    catalogue = polib.pofile(str(translate.catalogue_path(sandbox, LANG)))
+    (entry,) = [e for e in catalogue if e.msgctxt == cell.id]
+    assert "fuzzy" in entry.flags and entry.previous_msgid == old_text
+    assert entry.msgid == cell.source and entry.msgstr, "the old translation kept for revision"
+    assert "stale" in translate.problems(sandbox, LANG)[0]
+
+    entry.flags.remove("fuzzy")  # what a translator does after revising it
+    catalogue.save()
+    assert translate.problems(sandbox, LANG) == []
+
+
+def test_a_new_english_cell_is_reported_missing(sandbox):
+    nb = nbformat.read(sandbox, as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_markdown_cell("A new paragraph."))
+    nbformat.write(nb, sandbox)
+    (reported,) = translate.problems(sandbox, LANG)
+    assert f"cell 2 (id {nb.cells[1].id}): no translation" in reported
+
+
+ENGLISH_RUN = re.compile(r"(?:\b[A-Za-z][a-z']*[,;:]?\s+){10,}[A-Za-z]")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_the_chinese_lesson_skeleton(path):
+    english = nbformat.read(path, as_version=4).cells[0].source.splitlines()[0]
+    article_heading = english.rsplit(" · ", 1)[1]
+    cells = nbformat.read(translate.edition_path(path, LANG), as_version=4).cells
+    title = cells[0].source
+    assert title.startswith(f"# {path.name[:2]} · ") and article_heading in title.splitlines()[0]
+    assert "你将学到" in title
+    headings = [c.source.splitlines()[0] for c in cells if c.cell_type == "markdown"]
+    assert "## 要点" in headings and "## 练习" in headings
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_english_prose_is_left_in_the_chinese_edition(path):
+    for english, chinese in pairs(path):
+        if english.cell_type == "markdown":
+            prose = MATH.sub("", CODE_SPAN.sub("", LINK_TARGET.sub("]", chinese.source)))
+            left = ENGLISH_RUN.search(prose)
+            assert not left, f"{path.name} cell {english.id}: English left: {left.group()!r}"
