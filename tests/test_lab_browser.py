@@ -1,0 +1,296 @@
+"""The course as a learner runs it: JupyterLab in a real browser, each notebook restarted and run
+from the top (Kernel > Restart Kernel and Run All Cells). Checked in the page after the run: every
+cell ran, in order, on the fresh kernel; no error or stderr output; no dialog or notification
+toast left over the notebook; every figure the stored notebook has is drawn; every worked
+solution stays collapsed, source and output; every exercise stub says it is not attempted yet.
+
+The server is started as `make lab` starts it, on copies of the notebooks (JupyterLab saves what
+it opens), on a free port with a token of our own; it and every kernel are stopped afterwards."""
+
+import json
+import os
+import pathlib
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import psutil
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+# The course's JupyterLab settings, as `make setup` installs them for `make lab`.
+LAB_SETTINGS = pathlib.Path(sys.prefix) / "share/jupyter/lab/settings"
+# Without windowing, JupyterLab keeps every cell in the DOM: cell i of the page is cell i of the
+# file, far below the fold too (with it, cells out of view are not rendered and cannot be checked).
+NO_WINDOWING = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
+# The longest notebook runs in about 35 s alone; two run side by side on a loaded machine.
+RUN_TIMEOUT_MS = 300_000
+LOAD_TIMEOUT_MS = 90_000
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Lab:
+    """A running JupyterLab server: its address, token and REST API."""
+
+    def __init__(self, folder):
+        self.token = secrets.token_hex(16)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.runtime = folder / "runtime"  # kernels' connection files: how we find them
+        settings = folder / "app-settings"
+        shutil.copytree(LAB_SETTINGS, settings)
+        overrides = json.loads((settings / "overrides.json").read_text())
+        (settings / "overrides.json").write_text(json.dumps(overrides | NO_WINDOWING))
+        self.notebooks = folder / "notebooks"
+        self.notebooks.mkdir()
+        for notebook in NOTEBOOKS:
+            shutil.copy(notebook, self.notebooks)
+        # The stored outputs are CPU outputs; the learner's own JupyterLab settings, workspaces
+        # and config are left out, so neither they nor the test touch each other.
+        env = os.environ | {
+            "RELU_LIB_DEVICE": "cpu",
+            "JUPYTER_RUNTIME_DIR": str(self.runtime),
+            "JUPYTER_CONFIG_DIR": str(folder / "config"),
+            "JUPYTERLAB_SETTINGS_DIR": str(folder / "user-settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(folder / "workspaces"),
+        }
+        self.log = folder / "server.log"
+        command = [
+            *(sys.executable, "-m", "jupyter", "lab", "--ip=127.0.0.1", f"--port={self.port}"),
+            *("--ServerApp.port_retries=0", f"--notebook-dir={self.notebooks}", "--no-browser"),
+            f"--IdentityProvider.token={self.token}",
+            f"--LabApp.app_settings_dir={settings}",
+            *(["--allow-root"] if os.geteuid() == 0 else []),
+        ]
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+
+    def api(self, path, method="GET"):
+        request = urllib.request.Request(
+            self.url + path, method=method, headers={"Authorization": f"token {self.token}"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def wait_until_up(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while self.process.poll() is None and time.monotonic() < deadline:
+            try:
+                return self.api("/api/status")
+            except OSError:
+                time.sleep(0.25)
+        pytest.fail(f"JupyterLab did not answer on {self.url}:\n{self.log.read_text()[-3000:]}")
+
+    def kernel_processes(self):
+        """The processes of this server's kernels, found by their connection file."""
+        ours = str(self.runtime)
+        found = []
+        for process in psutil.process_iter(["cmdline"]):
+            if any(ours in arg for arg in process.info["cmdline"] or ()):
+                found.append(process)
+        return found
+
+    def stop(self):
+        """Shut down every kernel, then the server; no kernel process may outlive it."""
+        try:
+            if self.process.poll() is None:  # a server that died has no kernels to ask for
+                for kernel in self.api("/api/kernels"):
+                    self.api(f"/api/kernels/{kernel['id']}", method="DELETE")
+        finally:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            _, alive = psutil.wait_procs(self.kernel_processes(), timeout=10)
+            for process in alive:
+                process.kill()  # never left behind, even when the check below fails
+        assert not alive, f"kernel processes left after the server stopped: {alive}"
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    server = Lab(tmp_path_factory.mktemp("lab"))
+    try:
+        server.wait_until_up()
+        yield server
+    finally:
+        server.stop()
+
+
+def open_lab(context, lab, workspace):
+    """A JupyterLab page, as a learner keeps one open; a workspace of its own, so that two pages
+    do not share their layout."""
+    page = context.new_page()
+    page.goto(f"{lab.url}/lab/workspaces/{workspace}?reset&token={lab.token}")
+    page.locator(".jp-DirListing-item").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    return page
+
+
+def menu(page, *path):
+    for name in path:  # not exact: an item's name ends with its keyboard shortcut, if any
+        page.get_by_role("menuitem", name=name).click()
+
+
+def close_notebook(page):
+    """File > Close and Shut Down Notebook, for the notebook left open, however its test ended."""
+    if page.locator(".jp-NotebookPanel").count():
+        menu(page, "File", "Close and Shut Down Notebook…")
+        page.locator(".jp-Dialog").get_by_role("button", name="Ok").click()
+        page.locator(".jp-NotebookPanel").wait_for(state="detached", timeout=LOAD_TIMEOUT_MS)
+
+
+def open_and_run_all(page, notebook):
+    """Open the notebook from the file browser and start Kernel > Restart Kernel and Run All
+    Cells, as a learner does; returns without waiting for the run to end."""
+    close_notebook(page)
+    page.locator(".jp-DirListing-item", has_text=notebook.name).dblclick()
+    # The status bar says "No Kernel | Initializing", then "... | Connecting" while it starts.
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=LOAD_TIMEOUT_MS)
+    menu(page, "Kernel", "Restart Kernel and Run All Cells…")
+    page.locator(".jp-Dialog").get_by_role("button", name="Confirm Kernel Restart").click()
+    # Every queued cell shows [*] until it has run: the run has begun.
+    page.locator(".jp-InputPrompt", has_text="[*]").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+
+
+@pytest.fixture(scope="module")
+def run_all(request, browser, lab):
+    """The page of each notebook with its run started, one notebook ahead of the test that
+    checks it: two JupyterLab pages take turns, so two kernels run side by side (a notebook
+    trains on one thread) and a notebook opens while the other one runs."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    queue = [
+        item.callspec.params["notebook"]
+        for item in request.session.items
+        if item.module is request.module and "notebook" in getattr(item, "callspec", {}).params
+    ]
+    pages, started = {}, {}
+
+    def page_for(notebook):
+        position = queue.index(notebook)
+        for each in queue[position : position + 2]:
+            turn = queue.index(each) % 2
+            if each not in started:
+                if turn not in pages:
+                    pages[turn] = open_lab(context, lab, f"page{turn}")
+                open_and_run_all(pages[turn], each)
+                started[each] = pages[turn]
+        return started.pop(notebook)
+
+    yield page_for
+    context.close()
+
+
+def wait_until_done(page):
+    page.wait_for_function(
+        """() => document.querySelector('.jp-Notebook-ExecutionIndicator')?.dataset.status
+                   === 'idle'
+               && ![...document.querySelectorAll('.jp-InputPrompt')]
+                   .some(prompt => prompt.textContent.includes('[*]'))""",
+        timeout=RUN_TIMEOUT_MS,
+        polling=250,
+    )
+    # A figure is an <img> of a PNG: wait until the browser has decoded each one.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-OutputArea-output img')].every(i => i.complete)"
+    )
+
+
+# One record per cell, in file order (no windowing: every cell is in the DOM).
+CELLS_IN_PAGE = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].map(cell => ({
+    prompt: cell.querySelector('.jp-InputPrompt')?.textContent.trim() ?? '',
+    sourceCollapsed: cell.querySelector('.jp-InputPlaceholder') !== null,
+    sourceShown: [...cell.querySelectorAll('.jp-InputArea')].some(e => e.checkVisibility()),
+    outputsShown: [...cell.querySelectorAll('.jp-OutputArea-output')]
+        .filter(e => e.checkVisibility()).map(e => e.innerText),
+    stderr: [...cell.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"]')]
+        .map(e => e.innerText),
+    images: [...cell.querySelectorAll('.jp-OutputArea-output img')].map(i => i.naturalWidth),
+}))"""
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+def is_solution(cell):
+    return cell["cell_type"] == "code" and source(cell).startswith("# Worked solution")
+
+
+def is_stub(cell):
+    text = source(cell)
+    return cell["cell_type"] == "code" and "rl.check_" in text and "must_pass" not in text
+
+
+def learners_view(cells):
+    """The indices of the cells a learner sees open: all but the worked solutions, which stay
+    collapsed with their figures (checked on their own)."""
+    return [i for i, cell in enumerate(cells) if not is_solution(cell)]
+
+
+def figures_on_show(cells):
+    return sum(
+        "image/png" in output.get("data", {})
+        for i in learners_view(cells)
+        for output in cells[i].get("outputs", [])
+    )
+
+
+def prompts(cells):
+    """{cell index: prompt} of the code cells a learner sees: a fresh kernel numbers them 1, 2,
+    3... in order (a worked solution is numbered too, behind its collapsed source)."""
+    code = [i for i, cell in enumerate(cells) if cell["cell_type"] == "code"]
+    return {i: f"[{n}]:" for n, i in enumerate(code, start=1) if not is_solution(cells[i])}
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
+def test_restart_and_run_all_in_jupyterlab(notebook, run_all, lab):
+    cells = json.loads(notebook.read_text())["cells"]
+    page = run_all(notebook)
+    wait_until_done(page)
+    shown = page.evaluate(CELLS_IN_PAGE)
+    screenshot = lab.log.parent / f"{notebook.stem}.png"
+    page.screenshot(path=screenshot)
+    seen = f"(the page after the run: {screenshot})"
+
+    assert len(shown) == len(cells), f"{len(shown)} cells in the page, {len(cells)} in the file"
+    errors = {i: cell["stderr"] for i, cell in enumerate(shown) if cell["stderr"]}
+    assert not errors, f"error or stderr output in cells {errors} {seen}"
+    expected = prompts(cells)
+    ran = {i: shown[i]["prompt"] for i in expected}
+    assert ran == expected, f"not every cell ran, once, in order {seen}"
+    left_over = page.locator(".jp-Dialog, .Toastify__toast")
+    assert left_over.count() == 0, f"left over the page: {left_over.all_inner_texts()} {seen}"
+    # The bell in the status bar counts notifications, those that have closed by now too.
+    bell = page.locator(".jp-Notification-Status-Text").inner_text()
+    assert bell == "0", f"{bell} notifications in the status bar {seen}"
+
+    drawn = [width for i in learners_view(cells) for width in shown[i]["images"]]
+    stored = figures_on_show(cells)
+    assert len(drawn) == stored, f"{len(drawn)} figures drawn, {stored} stored {seen}"
+    assert all(width > 0 for width in drawn), f"an empty figure: widths {drawn} {seen}"
+
+    for i, cell in enumerate(cells):
+        if is_solution(cell):
+            assert shown[i]["sourceCollapsed"] and not shown[i]["sourceShown"], (
+                f"cell {i}: the worked solution's source is open {seen}"
+            )
+            assert not shown[i]["outputsShown"], (
+                f"cell {i}: the worked solution's output is open: {shown[i]['outputsShown']} {seen}"
+            )
+        if is_stub(cell):
+            assert any("○ Not attempted yet" in text for text in shown[i]["outputsShown"]), (
+                f"cell {i}: the exercise stub shows {shown[i]['outputsShown']} {seen}"
+            )
