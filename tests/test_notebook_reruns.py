@@ -12,7 +12,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 # A stand-in for relu_lib's checkers: the answer is 42.
-CHECKER = '''
+CHECKER = """
 class rl:
     @staticmethod
     def check_answer(value, must_pass=False):
@@ -22,7 +22,7 @@ class rl:
             print("✓ Correct: six times seven.")
         else:
             print("✗ Not yet: the answer is a product of two small numbers; try again.")
-'''
+"""
 STUB = "answer = ...  # your answer here\n\nrl.check_answer(answer)"
 NOT_ATTEMPTED = "○ Not attempted yet: set `answer`, then run this cell again.\n"
 TICK = "✓ Correct: six times seven.\n"
@@ -64,8 +64,10 @@ NOTEBOOKS = {
         cell("print(round(draw, 3))", "0.844\n"),
     ),
     "checker_raises_on_a_wrong_answer": exercise(
-        checker=CHECKER.replace('        else:\n', '        elif value == 12345:\n'
-                                '            raise TypeError("no")\n        else:\n')
+        checker=CHECKER.replace(
+            "        else:\n",
+            '        elif value == 12345:\n            raise TypeError("no")\n        else:\n',
+        )
     ),
     "worked_solution_gets_no_tick": exercise(solution="answer_solution = 6 * 8", printed=HINT),
 }
@@ -78,9 +80,22 @@ def outcomes(tmp_path_factory):
     for name, nb in NOTEBOOKS.items():
         nbformat.write(nb, folder / f"{name}.ipynb")
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", "--nbval",
-         "--nbval-current-env", "-q", str(folder)],
-        cwd=folder, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-rA",
+            "--nbval",
+            "--nbval-current-env",
+            "-q",
+            str(folder),
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     return result.stdout
 
