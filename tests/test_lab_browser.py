@@ -174,7 +174,8 @@ def run_all(request, browser, lab):
     queue = [
         item.callspec.params["notebook"]
         for item in request.session.items
-        if item.module is request.module and "notebook" in getattr(item, "callspec", {}).params
+        if getattr(item, "module", None) is request.module  # nbval's items have no module
+        and "notebook" in getattr(item, "callspec", {}).params
     ]
     pages, started = {}, {}
 
