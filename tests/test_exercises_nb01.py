@@ -190,6 +190,18 @@ def test_full_wave_tolerance_lets_float32_through_and_rejects_an_offset(capsys):
     rejected(capsys, rl.check_full_wave, lambda x: np.abs(x) + 1e-3, "For x < 0 the full wave")
 
 
+@pytest.mark.parametrize(
+    "point, fn",
+    [(-2.0, lambda x: rl.relu(x) + 2 * rl.relu(-x)), (2.0, lambda x: 3 * rl.relu(x) + rl.relu(-x))],
+    ids=["negative half doubled", "positive half tripled"],
+)
+def test_full_wave_hint_quotes_the_learners_value_at_the_point_it_names(point, fn, capsys):
+    """The hint's "yours gives f(-2) = ..." is the learner's function at exactly -2, not at the
+    nearest point of the checker's grid: they can check it by calling their function there."""
+    out = feedback(capsys, rl.check_full_wave, fn)
+    assert f"yours gives f({point:g}) = {fn(np.array([point]))[0]:g}." in out, out
+
+
 # --- exercise 3: a finite number where (x + |x|) / 2 breaks -------------------------------------
 
 

@@ -101,6 +101,16 @@ def test_each_wrong_ratio_gets_the_hint_for_its_mistake(value, hint, capsys):
     rejected(capsys, rl.check_relu_xavier_prediction, value, re.escape(hint))
 
 
+@pytest.mark.parametrize("factors", [27, 31])
+def test_a_ratio_a_factor_of_two_off_is_not_called_close(factors, capsys):
+    """27 or 31 factors of sqrt(1/2) is 2^-13.5 or 2^-15.5, exactly twice or half the answer:
+    "close" is for answers strictly within a factor of 2 of it, so these get the hint to
+    multiply over the layers."""
+    value = 2.0 ** (-factors / 2)
+    rejected(capsys, rl.check_relu_xavier_prediction, value, "Multiply over the layers")
+    assert "close" not in feedback(capsys, rl.check_relu_xavier_prediction, value)
+
+
 @pytest.mark.parametrize(
     "value",
     ["4e-5", True, [1e-5, 2e-5], torch.tensor([1.0, 2.0]), np.array([]), 1j, int, 10**400],

@@ -122,6 +122,15 @@ def test_check_rrelu_fraction_below_rejects_wrong_values_with_their_hint(value, 
     rejected(capsys, rl.check_rrelu_fraction_below, value, hint)
 
 
+@pytest.mark.parametrize("value", [11 / 8, 1.5, 2.0])
+def test_check_rrelu_fraction_below_says_a_fraction_is_at_most_one_just_above_one_too(
+    value, capsys
+):
+    """11/8 is the answer upside down: like 3.0, any number above 1 is told that a fraction
+    lies between 0 and 1."""
+    rejected(capsys, rl.check_rrelu_fraction_below, value, "a fraction lies between 0 and 1")
+
+
 @pytest.mark.parametrize(
     "value",
     [

@@ -33,6 +33,15 @@ def test_the_cases_fail_as_the_notebook_says():
     assert fails == {1, 3, 4}
 
 
+def test_each_case_runs_the_operation_its_code_shows():
+    """The checker measures which cases fail by running each case's operation, while the
+    learner reads its code: both must be the same operation, or the checker grades another
+    question than the one asked."""
+    x = torch.randn(5, generator=torch.Generator().manual_seed(0))
+    for code, make_input, _ in INPLACE_CASES.values():
+        assert torch.equal(make_input(x), eval(code, {"torch": torch}, {"x": x})), code
+
+
 def test_the_cases_are_not_run_in_the_lesson_above_them():
     """Exercise 1 asks about operations the lesson does not show: none of the cases' code
     appears in a code cell before the exercise."""

@@ -45,6 +45,20 @@ def test_derivative_jump_is_drawn_without_a_vertical_line():
     assert left.get_title() == "ReLU"
 
 
+def test_function_and_derivative_panels_draw_the_axes_through_the_origin():
+    """The grey guide lines on both panels are the axes, y = 0 and x = 0: notebooks 02 and 04
+    read off them where a curve or a derivative is 0."""
+    fig = rl.plot_function_and_derivative(np.linspace(-2, 2, 9), rl.relu, rl.relu_grad, "ReLU")
+    for ax in fig.axes:
+        # axhline(y): x from 0 to 1 in axes coordinates, y in data; axvline(x) the other way
+        guides = [
+            (list(ln.get_xdata()), list(ln.get_ydata())) for ln in ax.lines if ln.get_zorder() == 0
+        ]
+        across = [float(ys[0]) for xs, ys in guides if xs == [0, 1]]
+        upright = [float(xs[0]) for xs, ys in guides if ys == [0, 1]]
+        assert across == [0.0] and upright == [0.0]
+
+
 def test_plot_per_layer_log_scale_and_kinds():
     fig = rl.plot_per_layer({"relu": [1.0, 0.5, 0.25], "tanh": [1e-3, 1e-2, 1e-1]})
     assert fig.axes[0].get_yscale() == "log"
