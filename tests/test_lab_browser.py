@@ -1,8 +1,9 @@
-"""The course as a learner runs it: JupyterLab in a real browser, each notebook restarted and run
-from the top (Kernel > Restart Kernel and Run All Cells). Checked in the page after the run: every
-cell ran, in order, on the fresh kernel; no error or stderr output; no dialog or notification
-toast left over the notebook; every figure the stored notebook has is drawn; every worked
-solution stays collapsed, source and output; every exercise stub says it is not attempted yet.
+"""The course as a learner runs it: JupyterLab in a real browser, each notebook opened from the
+file browser and run with Kernel > Restart Kernel and Run All Cells. Checked in the page after the
+run: every cell ran, in order, on the fresh kernel; no error or stderr output; no dialog, toast or
+notification left; every figure the stored notebook shows is drawn (the worked solutions' aside);
+every worked solution's source stays collapsed, and its output too (today a known failure: an
+xfail naming the cells); every exercise stub says it is not attempted yet.
 
 The server is started as `make lab` starts it, on copies of the notebooks (JupyterLab saves what
 it opens), on a free port with a token of our own; it and every kernel are stopped afterwards."""
