@@ -32,18 +32,23 @@ endif
 TORCH_PIN := $(shell sed -n 's/^torch==//p' requirements.txt)
 TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+# The course's JupyterLab extension (etc/lab-extension: worked solutions stay closed on Run All),
+# built and committed; an editable install skips pyproject's data-files, so setup copies it.
+LAB_EXTENSION := etc/lab-extension/labextension
+LAB_EXTENSION_FILES := $(LAB_EXTENSION)/package.json $(wildcard $(LAB_EXTENSION)/static/*)
 # Stored outputs are CPU outputs: compare and refresh them on the CPU, GPU or not.
 CPU_ONLY := RELU_LIB_DEVICE=cpu
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help setup lab my-notebooks fresh-notebooks test book translations execute lint bench clean
+.PHONY: help setup lab my-notebooks fresh-notebooks test book translations execute lint bench \
+	lab-extension clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 setup: $(STAMP) ## create .venv with the pinned packages and relu_lib (TORCH=cpu: CPU-only torch)
 
-$(STAMP): requirements.txt pyproject.toml etc/jupyterlab-overrides.json
+$(STAMP): requirements.txt pyproject.toml etc/jupyterlab-overrides.json $(LAB_EXTENSION_FILES)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else \
 		"Python 3.11 or newer is needed; found " + sys.version.split()[0] + \
 		". Run: make setup PYTHON=/path/to/python3.11")'
@@ -57,6 +62,8 @@ $(STAMP): requirements.txt pyproject.toml etc/jupyterlab-overrides.json
 		$(BIN)/python -m pip install --quiet -r requirements.txt -e .
 	@# JupyterLab's settings for this venv only: no news or update checks (they go online).
 	mkdir -p $(dir $(LAB_SETTINGS)) && cp etc/jupyterlab-overrides.json $(LAB_SETTINGS)
+	rm -rf $(VENV)/share/jupyter/labextensions/relu-course-lab
+	cp -r $(LAB_EXTENSION) $(VENV)/share/jupyter/labextensions/relu-course-lab
 	touch $@
 
 lab: $(STAMP) my-notebooks ## open JupyterLab on your copies of the notebooks (EDITION=zh: 中文版)
@@ -116,6 +123,14 @@ lint: $(STAMP) ## ruff on relu_lib, tests, notebooks, i18n and book
 
 bench: $(STAMP) ## cost of ReLU and other activations, and in-place ReLU's memory, on this machine
 	$(BIN)/python -c 'import sys; from relu_lib.bench import main; main(sys.argv[1:])' $(ARGS)
+
+lab-extension: $(STAMP) ## rebuild etc/lab-extension after editing its index.js (needs Node.js and npm)
+	cd etc/lab-extension && npm ci --no-audit --no-fund && rm -rf labextension && node \
+		node_modules/@jupyterlab/builder/lib/build-labextension.js --core-path \
+		"$$($(abspath $(BIN))/python -c 'import jupyterlab, pathlib; print(pathlib.Path(jupyterlab.__file__).parent / "staging")')" .
+	@# What it was built from, so that a test can tell a stale build from a fresh one.
+	cd etc/lab-extension && sha256sum index.js package.json package-lock.json > labextension/built-from.sha256
+	$(MAKE) --no-print-directory setup
 
 clean: ## remove .venv and caches
 	rm -rf $(VENV) build *.egg-info .ruff_cache  # never my_notebooks/: your work

@@ -47,7 +47,7 @@ def test_environment_yml_uses_python_311_and_the_same_pins():
     deps = env["dependencies"]
     assert "python=3.11" in deps and "pip" in deps
     pip_section = next(d["pip"] for d in deps if isinstance(d, dict))
-    assert pip_section == ["-r requirements.txt", "-e ."]
+    assert pip_section == ["-r requirements.txt", "."]
     assert env["name"] and env["channels"]
 
 

@@ -2,8 +2,10 @@
 file browser and run with Kernel > Restart Kernel and Run All Cells. Checked in the page after the
 run: every cell ran, in order, on the fresh kernel; no error or stderr output; no dialog, toast or
 notification left; every figure the stored notebook shows is drawn (the worked solutions' aside);
-every worked solution's source stays collapsed, and its output too (today a known failure: an
-xfail naming the cells); every exercise stub says it is not attempted yet.
+every worked solution's source stays collapsed, and its output too (JupyterLab opens the output
+of a cell it runs: the course's extension, etc/lab-extension, closes a solution's again); every
+exercise stub says it is not attempted yet; a solution the learner opens and runs shows its
+output.
 
 The server is started as `make lab` starts it, on copies of the notebooks (JupyterLab saves what
 it opens), on a free port with a token of our own; it and every kernel are stopped afterwards."""
@@ -216,6 +218,27 @@ CELLS_IN_PAGE = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]
 }))"""
 
 
+def open_and_run(page, index):
+    """Click the collapsed source of the cell at ``index`` open, run the cell (Shift+Enter) and
+    return the texts of its outputs on show once it has run."""
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    before = cell.locator(".jp-InputPrompt").text_content()
+    cell.locator(".jp-InputPlaceholder").click()
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    page.wait_for_function(
+        """([index, before]) => {
+            const prompt = document.querySelectorAll('.jp-Notebook .jp-Cell')[index]
+                .querySelector('.jp-InputPrompt').textContent;
+            return prompt !== before && !prompt.includes('*');
+        }""",
+        arg=[index, before],
+        timeout=RUN_TIMEOUT_MS,
+        polling=250,
+    )
+    return page.evaluate(CELLS_IN_PAGE)[index]["outputsShown"]
+
+
 def source(cell):
     return "".join(cell["source"])
 
@@ -287,12 +310,15 @@ def test_restart_and_run_all_in_jupyterlab(notebook, run_all, lab):
                 f"cell {i}: the exercise stub shows {shown[i]['outputsShown']} {seen}"
             )
 
-    # Last, as a known failure: Run All puts each worked solution's new output on show, the
-    # answer below its exercise. Found by this test; not fixed yet (the closing note of issue 12).
     open_answers = [
         i for i, cell in enumerate(cells) if is_solution(cell) and shown[i]["outputsShown"]
     ]
-    if open_answers:
-        pytest.xfail(
-            f"JupyterLab shows the worked solutions' outputs after Run All: cells {open_answers}"
-        )
+    assert not open_answers, f"cells {open_answers}: the worked solution's output is open {seen}"
+
+    # The course's extension closes a solution's output only while its source is closed: a
+    # learner who opens a solution and runs it sees what it prints.
+    first = next(i for i, cell in enumerate(cells) if is_solution(cell))
+    said = open_and_run(page, first)
+    assert any("✓ Correct" in text for text in said), (
+        f"cell {first}: the opened worked solution, run, shows {said} {seen}"
+    )

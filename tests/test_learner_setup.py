@@ -1,6 +1,7 @@
 """What a learner meets outside the notebooks: their own copies, a quiet JupyterLab, a clear
 port error, a CPU-only install on request, and an install that prints no warning."""
 
+import hashlib
 import json
 import pathlib
 import shutil
@@ -137,3 +138,50 @@ def test_the_one_setuptools_notice_a_learner_cannot_act_on_is_filtered_at_instal
     )
     previous = make("-n", "-B", "setup").stdout.split(install)[0].rstrip().splitlines()[-1]
     assert 'PYTHONWARNINGS="ignore:Editable installation"' in previous + install
+
+
+LAB_EXTENSION = ROOT / "etc" / "lab-extension"
+
+
+def built_extension_files(folder):
+    """{relative path: bytes} of what JupyterLab loads from a built extension folder."""
+    files = [folder / "package.json", *sorted((folder / "static").glob("*"))]
+    return {str(f.relative_to(folder)): f.read_bytes() for f in files}
+
+
+def test_the_lab_extension_was_built_from_the_source_beside_it():
+    """Editing index.js (or its pins) without `make lab-extension` would leave JupyterLab running
+    the old build: the build records the sha256 of what it was built from."""
+    recorded = (LAB_EXTENSION / "labextension" / "built-from.sha256").read_text().split()
+    recorded = dict(zip(recorded[1::2], recorded[::2], strict=True))
+    sources = ("index.js", "package.json", "package-lock.json")
+    current = {
+        name: hashlib.sha256((LAB_EXTENSION / name).read_bytes()).hexdigest() for name in sources
+    }
+    assert recorded == current, (
+        "etc/lab-extension changed since its build: run `make lab-extension`"
+    )
+    built = json.loads((LAB_EXTENSION / "labextension" / "package.json").read_text())
+    assert built["jupyterlab"]["_build"]["load"].startswith("static/remoteEntry.")
+    assert (LAB_EXTENSION / "labextension" / built["jupyterlab"]["_build"]["load"]).is_file()
+
+
+def test_the_lab_extension_is_installed_in_this_venv_as_built():
+    installed = pathlib.Path(sys.prefix) / "share/jupyter/labextensions/relu-course-lab"
+    assert built_extension_files(installed) == built_extension_files(
+        LAB_EXTENSION / "labextension"
+    ), "run `make setup` (the stamp reads etc/lab-extension/labextension)"
+
+
+def test_a_regular_install_ships_the_lab_extension_too():
+    """conda and Binder install relu_lib without -e, which honours pyproject's data-files: each
+    file lands in its target folder under the environment's prefix."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    target = pathlib.PurePosixPath("share/jupyter/labextensions/relu-course-lab")
+    installed = {
+        str(pathlib.PurePosixPath(folder).relative_to(target) / path.name)
+        for folder, patterns in setuptools["data-files"].items()
+        for pattern in patterns
+        for path in ROOT.glob(pattern)
+    }
+    assert installed == set(built_extension_files(LAB_EXTENSION / "labextension"))
