@@ -89,8 +89,9 @@ fresh-notebooks: ## start over: your copies move to my_notebooks/old-DATE/, fres
 test: $(STAMP) book ## run the unit tests, the notebook checks (nbval), the book and the browser tests
 	@# Two notebooks at a time (pytest-xdist; each notebook's cells stay in one worker and one
 	@# kernel): the notebooks train on one thread each, so a second core runs a second notebook.
+	@# Longest first (the order is in tests/conftest.py).
 	$(CPU_ONLY) $(BIN)/python -m pytest tests notebooks -n auto --maxprocesses=$(TEST_WORKERS) \
-		--dist loadscope --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		--dist loadscope --no-loadscope-reorder --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		--ignore=notebooks/zh
 
 book: $(STAMP) ## build the course as a website: open _build/html/index.html (works offline)

@@ -25,6 +25,25 @@ def edited_notebooks():
     return [line[3:] for line in status.stdout.splitlines() if line.endswith(".ipynb")]
 
 
+# `make test` hands each worker one module or notebook at a time, in the order below
+# (pytest-xdist's --dist loadscope --no-loadscope-reorder). Longest first, so that the JupyterLab
+# run (minutes, in eight items: xdist's own reordering, by item count, would start it last)
+# begins at once while the other worker runs the notebooks, and the short unit-test modules fill
+# in at the end.
+FIRST_TO_LAST = ("tests/test_lab_browser.py", "notebooks/", "tests/test_book_browser.py")
+
+
+def run_order(item):
+    return next(
+        (rank for rank, prefix in enumerate(FIRST_TO_LAST) if item.nodeid.startswith(prefix)),
+        len(FIRST_TO_LAST),
+    )
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=run_order)  # stable: each module's own order is kept
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     skipped = terminalreporter.stats.get("skipped", [])
     if any(ENABLE_BROWSER_TESTS in str(report.longrepr) for report in skipped):
