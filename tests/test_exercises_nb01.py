@@ -202,6 +202,20 @@ def test_full_wave_hint_quotes_the_learners_value_at_the_point_it_names(point, f
     assert out.endswith(f"yours gives f({point:g}) = {fn(np.array([point]))[0]:g}."), out
 
 
+@pytest.mark.parametrize(
+    "fn, value",
+    [
+        (lambda x: np.where(x == 0, np.nan, np.abs(x)), "nan"),  # x / sign(x), as a learner may
+        (lambda x: np.abs(x) + (x == 0), "1"),
+    ],
+    ids=["NaN at 0", "1 at 0"],
+)
+def test_full_wave_right_on_both_halves_but_not_at_zero_gets_a_hint_about_zero(fn, value, capsys):
+    out = feedback(capsys, rl.check_full_wave, fn).rstrip()
+    assert out.startswith("✗ Not yet"), out
+    assert out.endswith(f"At x = 0 the full wave is |0| = 0; yours gives f(0) = {value}."), out
+
+
 # --- exercise 3: a finite number where (x + |x|) / 2 breaks -------------------------------------
 
 

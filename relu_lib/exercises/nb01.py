@@ -129,6 +129,8 @@ def _full_wave_mistakes(x, got):
         mistakes.append("For x > 0 you give -x: the positive half passes unchanged, as x.")
     elif not near(x, pos):
         mistakes.append(f"For x > 0 the full wave is x; yours gives f(2) = {at(2)}.")
+    if not mistakes:  # both halves are right, so what is wrong is x = 0 itself
+        mistakes.append(f"At x = 0 the full wave is |0| = 0; yours gives f(0) = {at(0)}.")
     return " ".join(mistakes)
 
 
