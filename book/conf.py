@@ -28,6 +28,7 @@ html_theme_options = {
     "show_toc_level": 2,
     "home_page_in_toc": True,
     "article_header_end": ["language-switch.html", "article-header-buttons.html"],
+    "navbar_persistent": [],  # the sidebar has the search field: no second one in a top bar
 }
 html_context = {"default_mode": "light"}  # the figures are drawn on white
 

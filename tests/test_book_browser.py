@@ -226,6 +226,11 @@ def test_the_page_links_to_itself_in_the_other_edition(visit):
     assert switch.evaluate("a => a.href") == BOOK_URL + counterpart(visit.name)
 
 
+def test_one_search_field_on_the_page(visit):
+    fields = visit.page.locator(".search-button-field").filter(visible=True)
+    expect(fields).to_have_count(1)  # the sidebar's: the theme's top bar would add a second
+
+
 # Last of a page's tests, so that it also sees what the clicks and MathJax's fonts requested.
 def test_page_loads_cleanly_from_the_book_alone(visit):
     outside = [url for url in visit.requests if not url.startswith(BOOK_URL)]
