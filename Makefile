@@ -63,6 +63,7 @@ $(STAMP): requirements.txt pyproject.toml etc/jupyterlab-overrides.json $(LAB_EX
 	@# JupyterLab's settings for this venv only: no news or update checks (they go online).
 	mkdir -p $(dir $(LAB_SETTINGS)) && cp etc/jupyterlab-overrides.json $(LAB_SETTINGS)
 	rm -rf $(VENV)/share/jupyter/labextensions/relu-course-lab
+	mkdir -p $(VENV)/share/jupyter/labextensions
 	cp -r $(LAB_EXTENSION) $(VENV)/share/jupyter/labextensions/relu-course-lab
 	touch $@
 
@@ -91,8 +92,8 @@ test: $(STAMP) book ## run the unit tests, the notebook checks (nbval), the book
 	@# kernel): the notebooks train on one thread each, so a second core runs a second notebook.
 	@# Longest first (the order is in tests/conftest.py).
 	$(CPU_ONLY) $(BIN)/python -m pytest tests notebooks -n auto --maxprocesses=$(TEST_WORKERS) \
-		--dist loadscope --no-loadscope-reorder --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-		--ignore=notebooks/zh
+		--dist loadscope --no-loadscope-reorder --ignore=notebooks/zh \
+		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 book: $(STAMP) ## build the course as a website: open _build/html/index.html (works offline)
 	rm -rf $(BOOK)/src $(BOOK)/html && mkdir -p $(BOOK)/src/en/notebooks $(BOOK)/src/zh/notebooks/zh
