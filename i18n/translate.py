@@ -3,6 +3,7 @@
     python i18n/translate.py update   # bring i18n/zh/*.po up to date with the English notebooks
     python i18n/translate.py build    # write notebooks/zh/*.ipynb (refuses while a problem remains)
     python i18n/translate.py check    # list missing and stale translations; exit 1 if there are any
+    python i18n/translate.py build 02 # any of the three for some notebooks only (by number)
 
 (`make translations` runs update, then build.) Each markdown cell of an English notebook is one
 entry of its catalogue: msgctxt is the cell's id (stable when the text or the outputs change),
@@ -123,8 +124,12 @@ def build(notebook, lang):
     nbformat.write(translated(notebook, lang), path)
 
 
-def main(command):
-    everything = [(notebook, lang) for lang in LANGUAGES for notebook in ENGLISH]
+def main(command, numbers=()):
+    chosen = [nb for nb in ENGLISH if not numbers or nb.name[:2] in numbers]
+    unknown = set(numbers) - {nb.name[:2] for nb in ENGLISH}
+    if unknown:
+        sys.exit(f"no notebook numbered {', '.join(sorted(unknown))} in notebooks/")
+    everything = [(notebook, lang) for lang in LANGUAGES for notebook in chosen]
     if command == "update":
         for notebook, lang in everything:
             if update(notebook, lang):
@@ -140,6 +145,6 @@ def main(command):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in ("update", "build", "check"):
+    if len(sys.argv) < 2 or sys.argv[1] not in ("update", "build", "check"):
         sys.exit(__doc__)
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1], sys.argv[2:]))

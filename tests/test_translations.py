@@ -130,6 +130,16 @@ def test_a_new_english_cell_is_reported_missing(sandbox):
     assert f"cell 2 (id {nb.cells[1].id}): no translation" in reported
 
 
+def test_a_notebook_number_limits_a_command_to_that_notebook(sandbox, monkeypatch):
+    untranslated = pathlib.Path(shutil.copy(sandbox, sandbox.with_name("02_untranslated.ipynb")))
+    monkeypatch.setattr(translate, "ENGLISH", [sandbox, untranslated])
+    assert translate.main("check", ["01"]) == 0
+    assert translate.main("check", ["02"]) == 1
+    assert translate.main("check", []) == 1
+    with pytest.raises(SystemExit, match="no notebook numbered 99"):
+        translate.main("check", ["99"])
+
+
 ENGLISH_RUN = re.compile(r"(?:\b[A-Za-z][a-z']*[,;:]?\s+){10,}[A-Za-z]")
 
 
