@@ -11,6 +11,8 @@
 - ``plotting``: the course's figure style and plot shapes
 - ``claims``: ``claim``, how a notebook states a checked result
 - ``session``: ``setup_notebook``, called once at the top of every notebook
+- ``seeds``: one knob (``RELU_LIB_SEED_OFFSET``) that shifts every seed; a notebook's own
+  generators (``rng``, ``generator``, ``manual_seed``)
 - ``exercises``: one checker per exercise, one module per notebook
 - ``stats``: paired comparisons: Holm's adjustment, the smallest detectable difference
 - ``bench``: what activations and in-place ReLU cost on this machine (``make bench``)
@@ -25,6 +27,7 @@ from . import (
     nets,
     plotting,
     probes,
+    seeds,
     session,
     stats,
     torch_ops,
@@ -38,6 +41,7 @@ from .functional import *
 from .nets import *
 from .plotting import *
 from .probes import *
+from .seeds import *
 from .session import *
 from .stats import *
 from .torch_ops import *
@@ -52,6 +56,7 @@ _MODULES = (
     nets,
     plotting,
     probes,
+    seeds,
     session,
     stats,
     torch_ops,

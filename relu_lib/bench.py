@@ -31,6 +31,7 @@ from torch.utils._pytree import tree_flatten
 
 from ._checks import check_seed
 from .nets import make_mlp
+from .seeds import generator
 
 __all__ = [
     "ACTIVATION_OPS",
@@ -236,7 +237,7 @@ def activation_costs(
     if "copy" not in names:
         names = ["copy", *names]
     device = torch.device(device)
-    x = torch.randn(numel, generator=torch.Generator().manual_seed(seed)).to(device, dtype)
+    x = torch.randn(numel, generator=generator(seed)).to(device, dtype)
     x.requires_grad_(backward)
     upstream = torch.ones_like(x)
 
@@ -360,7 +361,7 @@ def inplace_relu_memory(width=256, depth=8, batch=512, device="cpu", dtype=torch
     """
     seed = check_seed(seed)
     device = torch.device(device)
-    x = torch.randn(batch, width, generator=torch.Generator().manual_seed(seed)).to(device, dtype)
+    x = torch.randn(batch, width, generator=generator(seed)).to(device, dtype)
     rows = []
     for inplace in (False, True):
         model = relu_mlp(width, depth, inplace=inplace, seed=seed).to(device, dtype)
@@ -444,7 +445,7 @@ def _bench_rows(device, numel, repeat, width, depth, batch):
         for r in fwd
     ]
     memory = inplace_relu_memory(width, depth, batch, device)
-    x = torch.randn(batch, width, generator=torch.Generator().manual_seed(0)).to(device)
+    x = torch.randn(batch, width, generator=generator(0)).to(device)
     models = {flag: relu_mlp(width, depth, inplace=flag).to(device) for flag in (False, True)}
     fwd_t = time_interleaved({k: (lambda m=m: m(x)) for k, m in models.items()}, device, repeat)
     step_t = time_interleaved(

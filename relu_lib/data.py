@@ -12,6 +12,7 @@ import torch
 from sklearn.datasets import load_digits
 
 from ._checks import check_seed
+from .seeds import rng
 
 __all__ = ["Dataset", "digits", "spirals", "load_measurements", "MEASUREMENTS"]
 
@@ -55,7 +56,7 @@ class Dataset:
 def _split(x, y, test_fraction, seed, name, n_train=None):
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be between 0 and 1; got {test_fraction!r}")
-    order = np.random.default_rng(seed).permutation(len(x))
+    order = rng(seed).permutation(len(x))
     n_test = round(len(x) * test_fraction)
     test, train = order[:n_test], order[n_test:]
     if n_train is not None:
@@ -97,13 +98,13 @@ def spirals(n_per_class=200, n_classes=3, noise=0.2, test_fraction=0.25, seed=0)
             "spirals needs n_per_class >= 1, n_classes >= 2 and noise >= 0; got "
             f"{n_per_class}, {n_classes}, {noise}"
         )
-    rng = np.random.default_rng(seed)
+    draw = rng(seed)
     radius = np.tile(np.linspace(0.05, 1.0, n_per_class), n_classes)
     label = np.repeat(np.arange(n_classes), n_per_class)
     angle = (
         label * 2 * np.pi / n_classes
         + radius * 1.75 * 2 * np.pi
-        + rng.normal(scale=noise, size=radius.shape)
+        + draw.normal(scale=noise, size=radius.shape)
     )
     x = np.stack([radius * np.sin(angle), radius * np.cos(angle)], axis=1)
     return _split(x, label, test_fraction, seed, "spirals")

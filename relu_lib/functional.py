@@ -23,7 +23,8 @@ import numbers
 import numpy as np
 import torch
 
-from ._checks import check_seed, shown
+from ._checks import shown
+from .seeds import shifted_seed
 
 __all__ = [
     "relu",
@@ -218,7 +219,7 @@ def _generator(rng):
     if isinstance(rng, np.random.Generator):
         return rng
     try:
-        return np.random.default_rng(check_seed(rng, "rng"))
+        return np.random.default_rng(shifted_seed(rng, "rng"))
     except (TypeError, ValueError) as err:
         raise type(err)(
             f"rng must be a numpy Generator (np.random.default_rng(seed)) or an int seed in "

@@ -24,6 +24,7 @@ import torch
 from torch import nn
 
 from ._checks import check_bool, check_int, check_seed, is_finite, shown
+from .seeds import shifted_seed
 from .torch_ops import ReLU
 
 __all__ = ["ACTIVATIONS", "make_activation", "make_mlp", "StackedMLP", "linear_layers"]
@@ -147,7 +148,7 @@ def make_mlp(sizes, activation="relu", init="he", bias=True, seed=None):
     if seed is None:
         return build()
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+        torch.manual_seed(shifted_seed(seed))
         return build()
 
 

@@ -6,8 +6,9 @@ import random
 import numpy as np
 import torch
 
-from ._checks import check_int, check_seed
+from ._checks import check_int
 from .plotting import use_course_style
+from .seeds import shifted_seed
 
 __all__ = ["setup_notebook", "get_device"]
 
@@ -37,10 +38,11 @@ def setup_notebook(seed=0, threads=1):
     A fixed thread count matters for reproducibility: how a sum is split across threads
     changes its last bits, so printed numbers would depend on the machine's cores.
     ``seed``, like every seed in relu_lib, is an int in [0, 2**32 - 1] (``np.random.seed``
-    takes nothing larger); ``threads`` a positive int. Returns the device to run on (see
+    takes nothing larger), shifted by ``RELU_LIB_SEED_OFFSET`` (see ``seeds``); ``threads`` a
+    positive int. Returns the device to run on (see
     :func:`get_device`).
     """
-    seed = check_seed(seed)
+    seed = shifted_seed(seed)
     threads = check_int(threads, "threads", minimum=1, what="a positive int")
     random.seed(seed)
     np.random.seed(seed)

@@ -16,6 +16,7 @@ from ._checks import check_bool, check_int, check_real, check_seed, shown
 from .data import Dataset
 from .nets import StackedMLP, linear_layers
 from .probes import _eval_mode, _has_activation_layers, dead_unit_fraction, sparsity
+from .seeds import generator, manual_seed
 
 __all__ = ["OPTIMIZERS", "History", "train", "accuracy", "StepHistory", "train_steps"]
 
@@ -145,8 +146,8 @@ def _seeded(data, seed):
     yields the generator that shuffles the mini-batches."""
     devices = [data.x_train.device.index or 0] if data.x_train.is_cuda else []
     with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
-        yield torch.Generator().manual_seed(seed)
+        manual_seed(seed)
+        yield generator(seed)
 
 
 def _batches(n_rows, batch_size, shuffle):
