@@ -37,3 +37,40 @@ def test_ambiguous_conditions_are_a_type_error(condition):
 def test_a_claim_needs_a_statement(statement):
     with pytest.raises(TypeError, match="statement"):
         claim(True, statement)
+
+
+@pytest.mark.parametrize(
+    "condition, named",
+    [
+        (np.array(np.nan), "ndarray of dtype float64"),
+        (torch.tensor([np.nan]), "Tensor of dtype torch.float32"),
+        (float("nan"), "nan (float)"),
+        (np.float64(0.3), "(float64)"),
+        (np.int8(-3), "(int8)"),
+        (torch.tensor(1.0), "Tensor of dtype torch.float32"),
+        (1, "1 (int)"),
+        (0.0, "0.0 (float)"),
+        (None, "None (NoneType)"),
+    ],
+)
+def test_a_number_or_nan_is_not_a_truth_value_and_is_named(condition, named):
+    with pytest.raises(TypeError, match="single True/False") as error:
+        claim(condition, "computed, not compared")
+    assert named in str(error.value)
+
+
+def test_in_record_mode_a_failing_claim_prints_a_cross_and_its_measurements(monkeypatch, capsys):
+    monkeypatch.setenv("RELU_LIB_CLAIMS", "record")
+    claim(False, "ratio is above 6", ratio=2.5)
+    claim(True, "ReLU is idempotent")
+    assert capsys.readouterr().out == (
+        "✗ Claim does not hold: ratio is above 6 (measured: ratio=2.5)\n✓ ReLU is idempotent\n"
+    )
+    with pytest.raises(TypeError, match="single True/False"):
+        claim(np.nan, "a non-truth value is still an error when recording")
+
+
+def test_an_unknown_claims_mode_is_refused_by_name(monkeypatch):
+    monkeypatch.setenv("RELU_LIB_CLAIMS", "recrod")
+    with pytest.raises(ValueError, match="RELU_LIB_CLAIMS must be 'raise'.*'recrod'"):
+        claim(False, "never silently raised or recorded")
