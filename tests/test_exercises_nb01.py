@@ -10,6 +10,7 @@ import torch
 from checker_testing import feedback, rejected
 
 import relu_lib as rl
+from relu_lib import relu
 from relu_lib.exercises.nb01 import FIVE_FORMULAS
 
 # --- exercise 1: which formulas break on NaN or ±inf (a prediction) -----------------------------
@@ -118,6 +119,13 @@ def test_the_prediction_stub_and_wrong_types_get_feedback(answer, said, capsys):
 def stub(x): ...
 
 
+def half_wave(v):
+    return rl.relu(v)
+
+
+sign = -1  # a global of that name must not make a right answer look like np.sign
+
+
 def not_implemented(x):
     raise NotImplementedError
 
@@ -130,7 +138,14 @@ RIGHT_WAVES = {
     "in float32": lambda x: (rl.relu(x) + rl.relu(-x)).astype(np.float32),
     "as a list": lambda x: list(rl.relu(x) + rl.relu(-x)),
     "2 relu(x) - x": lambda x: 2 * rl.relu(x) - x,
-    "np.abs (values are what is checked)": lambda x: np.abs(x),
+    "relu imported by name": lambda x: relu(x) + relu(-x),
+    "a helper for the half wave": lambda x: half_wave(x) + half_wave(0 - x),
+    "a loop over the signs": lambda x: sum(rl.relu(sign * x) for sign in (1, -1)),
+    "a global named sign": lambda x: rl.relu(x) + rl.relu(sign * x),
+    "np.add, np.negative": lambda x: np.add(rl.relu(x), rl.relu(np.negative(x))),
+    "torch.nn.functional.relu": lambda x: (
+        torch.nn.functional.relu(torch.from_numpy(x)) + torch.nn.functional.relu(-torch.tensor(x))
+    ),
 }
 
 
@@ -166,6 +181,58 @@ def test_full_wave_rejects_wrong_answers_with_the_hint_for_their_mistake(hint, c
     rejected(capsys, rl.check_full_wave, WRONG_WAVES[hint], hint)
 
 
+SHORTCUTS = {
+    "np.abs(x)": (lambda x: np.abs(x), "it applies np.abs to x"),
+    "abs(x)": (lambda x: abs(x), "it applies np.abs to x"),
+    "np.absolute(x)": (lambda x: np.absolute(x), "it applies np.abs to x"),
+    "np.fabs(x)": (lambda x: np.fabs(x), "it applies np.fabs to x"),
+    "abs in float32": (lambda x: np.abs(x).astype(np.float32), "it applies np.abs to x"),
+    "np.sqrt(x**2)": (lambda x: np.sqrt(x**2), "np.sqrt, np.square"),
+    "np.sqrt(x * x)": (lambda x: np.sqrt(x * x), "it applies np.sqrt to x"),
+    "x * np.sign(x)": (lambda x: x * np.sign(x), "it applies np.sign to x"),
+    "np.maximum(x, -x)": (lambda x: np.maximum(x, -x), "it applies np.maximum to x"),
+    "np.maximum as ReLU": (
+        lambda x: np.maximum(x, 0) + np.maximum(-x, 0),
+        "it applies np.maximum to x",
+    ),
+    "np.where(x < 0, -x, x)": (lambda x: np.where(x < 0, -x, x), "a comparison"),
+    "masks": (lambda x: x * (x > 0) - x * (x < 0), "a comparison"),
+    "clip": (lambda x: x.clip(0) + (-x).clip(0), "it applies np.maximum to x"),
+    "np.abs(np.asarray(x))": (lambda x: np.abs(np.asarray(x)), "its code calls abs"),
+    "np.abs(np.array(x))": (lambda x: np.abs(np.array(x)), "its code calls abs"),
+    "abs element by element": (lambda x: np.array([abs(v) for v in x]), "its code calls abs"),
+    "torch.abs": (lambda x: torch.abs(torch.from_numpy(x)), "its code calls abs"),
+    "tensor.abs()": (lambda x: torch.from_numpy(x).abs(), "its code calls abs"),
+    "np.linalg.norm": (lambda x: np.linalg.norm(x[:, None], axis=1), "its code calls norm"),
+    "sign of a list": (
+        lambda x: np.array(x.tolist()) * np.sign(np.array(x.tolist())),
+        "its code calls sign",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", SHORTCUTS)
+def test_full_wave_rejects_a_shortcut_that_skips_the_relus(name, capsys):
+    fn, how = SHORTCUTS[name]
+    assert np.allclose(fn(np.linspace(-3, 3, 61)), np.abs(np.linspace(-3, 3, 61)))  # right values
+    rejected(capsys, rl.check_full_wave, fn, "gives \\|x\\|, but not from rl.relu: ")
+    out = feedback(capsys, rl.check_full_wave, fn)
+    assert how in out and "Hint: relu(x) keeps the positive half" in out, out
+
+
+def test_full_wave_shortcut_check_hands_rl_relu_a_plain_array(capsys):
+    """What happens inside rl.relu is not the learner's doing: rl.relu reads the watched array
+    as a plain one, so its own comparison x < 0 is not recorded as a shortcut."""
+    seen = []
+
+    def records(x):
+        seen.append(type(rl.relu(x)))
+        return rl.relu(x) + rl.relu(-x)
+
+    assert feedback(capsys, rl.check_full_wave, records).startswith("✓ Correct")
+    assert seen and all(t is np.ndarray for t in seen)
+
+
 def test_full_wave_names_only_the_half_it_gets_wrong(capsys):
     out = feedback(capsys, rl.check_full_wave, lambda x: rl.relu(x))
     assert "x < 0" in out and "x > 0" not in out
@@ -185,7 +252,7 @@ def test_full_wave_rejects_a_non_function(capsys):
 
 
 def test_full_wave_tolerance_lets_float32_through_and_rejects_an_offset(capsys):
-    rl.check_full_wave(lambda x: np.abs(x).astype(np.float32), must_pass=True)
+    rl.check_full_wave(lambda x: (rl.relu(x) + rl.relu(-x)).astype(np.float32), must_pass=True)
     capsys.readouterr()
     rejected(capsys, rl.check_full_wave, lambda x: np.abs(x) + 1e-3, "For x < 0 the full wave")
 

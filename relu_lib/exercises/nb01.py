@@ -1,8 +1,12 @@
 """Checkers for notebook 01, "What is ReLU?"."""
 
+import builtins
+import dis
+import math
 from collections.abc import Set
 
 import numpy as np
+import torch
 
 from .core import NOT_ATTEMPTED, call_learner, is_stub, numeric_answer, scalar_answer, verdict
 
@@ -134,9 +138,104 @@ def _full_wave_mistakes(x, got):
     return " ".join(mistakes)
 
 
+# What a full wave built from ReLUs may do to x besides handing it to rl.relu: scale it, negate
+# it, add and subtract. Any other NumPy operation applied to x, or to what is computed from x
+# this way (np.abs, abs, np.sign, np.sqrt of x**2, np.maximum(x, -x), the comparison inside
+# np.where(x < 0, -x, x), ...), computes |x| itself instead of building it from half waves.
+LINEAR_UFUNCS = {"add", "subtract", "negative", "positive", "multiply", "divide", "true_divide"}
+COMPARISONS = {"less", "less_equal", "greater", "greater_equal", "equal", "not_equal"}
+# Functions that give |x| or the sign of x directly, found in the function's own code when they
+# are applied to something other than x's NumPy array (a list, a tensor, np.asarray(x)).
+ABS_ATTRIBUTES = {"abs", "absolute", "fabs", "__abs__", "sign", "sgn", "copysign", "norm"}
+ABS_FUNCTIONS = (
+    builtins.abs,
+    np.absolute,
+    np.fabs,
+    np.sign,
+    np.copysign,
+    np.linalg.norm,
+    math.fabs,
+    math.copysign,
+    torch.abs,
+    torch.absolute,
+    torch.sign,
+    torch.sgn,
+    torch.norm,
+    torch.linalg.norm,
+)
+
+
+def _watched(x):
+    """``x`` as an array that records the name of every NumPy ufunc applied to it or to an
+    array computed from it (``np.abs(x)``, ``abs(x)``, ``x < 0``, ``np.sqrt(x * x)``, ...),
+    and the set it records into. rl.relu reads it with ``np.asarray``, so what happens inside
+    rl.relu is not recorded."""
+    used = set()
+
+    class Watched(np.ndarray):
+        def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+            used.add(ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}")
+            plain = [a.view(np.ndarray) if isinstance(a, Watched) else a for a in inputs]
+            if "out" in kwargs:
+                kwargs["out"] = tuple(
+                    a.view(np.ndarray) if isinstance(a, Watched) else a for a in kwargs["out"]
+                )
+            result = getattr(ufunc, method)(*plain, **kwargs)
+            if isinstance(result, tuple):
+                return tuple(r.view(Watched) if isinstance(r, np.ndarray) else r for r in result)
+            return result.view(Watched) if isinstance(result, np.ndarray) else result
+
+    return x.copy().view(Watched), used
+
+
+def _abs_in_code(fn):
+    """The names in ``fn``'s code (nested lambdas, comprehensions and functions included) that
+    give |x| or a sign directly: an attribute such as ``np.abs``, ``x.abs()``, ``torch.sign``,
+    or a global such as ``abs`` that is one of those functions."""
+    code = getattr(fn, "__code__", None)
+    if code is None:  # a builtin or a callable object: nothing to read
+        return []
+    scope = getattr(fn, "__globals__", {})
+    found, todo = [], [code]
+    while todo:
+        code = todo.pop()
+        todo.extend(c for c in code.co_consts if hasattr(c, "co_code"))
+        for ins in dis.get_instructions(code):
+            name = ins.argval
+            if ins.opname in ("LOAD_ATTR", "LOAD_METHOD") and name in ABS_ATTRIBUTES:
+                found.append(name)
+            elif ins.opname in ("LOAD_GLOBAL", "LOAD_NAME") and isinstance(name, str):
+                obj = scope.get(name, getattr(builtins, name, None))
+                if any(obj is f for f in ABS_FUNCTIONS):
+                    found.append(name)
+    return sorted(set(found))
+
+
+def _ufunc_in_words(name):
+    if name in COMPARISONS:
+        return "a comparison (x < 0 or the like)"
+    return "np.abs" if name == "absolute" else f"np.{name}"
+
+
+def _shortcut(fn, x):
+    """How ``fn`` computes |x| without ReLUs, in words; "" when it builds it from them."""
+    watched, used = _watched(x)
+    call_learner(fn, "full_wave(x)", watched)
+    applied = {_ufunc_in_words(u) for u in used - LINEAR_UFUNCS}
+    if applied:
+        return f"it applies {', '.join(sorted(applied))} to x"
+    named = _abs_in_code(fn)
+    if named:
+        return "its code calls " + ", ".join(named)
+    return ""
+
+
 def check_full_wave(fn, must_pass=False):
     """Notebook 01, exercise 2: a full-wave rectifier, ``|x|``, built from ReLUs (relu(x) +
-    relu(-x)) for a float64 array ``x``; right when its values agree within 1e-6 everywhere."""
+    relu(-x)) for a float64 array ``x``; right when its values agree within 1e-6 everywhere and
+    it gets them from ReLUs: a function that applies np.abs, np.sign, a comparison or any other
+    NumPy operation but +, -, * and / to x (see :func:`_watched`), or calls abs, sign or norm
+    in its code, has skipped the construction and is told so."""
     if not callable(fn):
         return verdict(
             False, f"full_wave should be a function; got {type(fn).__name__}.", must_pass
@@ -174,6 +273,16 @@ def check_full_wave(fn, must_pass=False):
         )
     got = returned.astype(np.float64)
     if np.allclose(got, np.abs(x), rtol=0, atol=1e-6):
+        shortcut = _shortcut(fn, x)
+        if shortcut:
+            return verdict(
+                False,
+                f"your full_wave gives |x|, but not from rl.relu: {shortcut}. The exercise asks "
+                "for |x| built from half-wave rectifiers, rl.relu, with only +, - and constants "
+                "besides. Hint: relu(x) keeps the positive half of x; which input makes rl.relu "
+                "keep the negative half, flipped up?",
+                must_pass,
+            )
         return verdict(
             True,
             "relu(x) + relu(-x) = |x|: a full-wave rectifier is two half-wave ones, the second "
