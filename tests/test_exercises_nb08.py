@@ -247,6 +247,12 @@ def _clone_then_add(x):
     return out.add_(F.relu(x))  # in place on a fresh tensor nothing saved: allowed
 
 
+def _two_subgradients(x):
+    """x + relu(x) with a gradient of 1 at -0.0 and 2 at +0.0: both subgradients."""
+    plus_zero = (x == 0) & ~torch.signbit(x)
+    return torch.where(plus_zero, x + x.clamp(min=0), x + F.relu(x))
+
+
 @pytest.mark.parametrize(
     "fn",
     [
@@ -261,21 +267,42 @@ def _clone_then_add(x):
 )
 def test_residual_relu_right_answers(fn, capsys):
     out = feedback(capsys, rl.check_residual_relu, fn)
-    assert out.startswith("✓ Correct") and "At x = 0" not in out
+    assert out.startswith("✓ Correct") and "backward gives 1 + 1[x > 0]: 2 for x > 0" in out
+    assert "at x = 0" not in out
     rl.check_residual_relu(fn, must_pass=True)
 
 
 @pytest.mark.parametrize(
     "fn, at_zero",
     [
-        (lambda x: x + x.clamp(min=0), "your gradient is 2, not torch.relu's 1"),
-        (lambda x: x + torch.maximum(x, torch.zeros_like(x)), "your gradient is 1.5"),
+        (lambda x: x + x.clamp(min=0), "and 2 at x = 0, where 1 + 1[x > 0] would give 1"),
+        (lambda x: x + torch.maximum(x, torch.zeros_like(x)), "and 1.5 at x = 0"),
+        (lambda x: torch.where(x == 0, 1.5 * x, x + F.relu(x)), "and 1.5 at x = 0"),
+        (_two_subgradients, "and 1 and 2 at x = 0"),
     ],
 )
-def test_residual_relu_accepts_any_subgradient_at_zero_and_says_so(fn, at_zero, capsys):
+def test_residual_relu_accepts_any_subgradient_at_zero_and_says_which(fn, at_zero, capsys):
+    """The exercise accepts any subgradient at 0 and says so; the feedback names the one the
+    learner's code gives, never 1 + 1[x > 0] when the code gives something else."""
     out = feedback(capsys, rl.check_residual_relu, fn)
     assert out.startswith("✓ Correct") and at_zero in out
+    assert "every value from 1 to 2 is a subgradient" in out
+    assert "backward gives 1 + 1[x > 0]" not in out
     rl.check_residual_relu(fn, must_pass=True)
+
+
+def test_the_subgradients_the_feedback_names_are_what_autograd_gives():
+    """clamp(min=0) passes 1 at 0, torch.maximum(x, 0) 1/2, torch.relu 0 (notebook 03)."""
+    at_zero = {}
+    for name, op in {
+        "relu": torch.relu,
+        "clamp": lambda t: t.clamp(min=0),
+        "maximum": lambda t: torch.maximum(t, torch.zeros_like(t)),
+    }.items():
+        t = torch.zeros(1, requires_grad=True)
+        (t + op(t)).sum().backward()
+        at_zero[name] = t.grad.item()
+    assert at_zero == {"relu": 1.0, "clamp": 2.0, "maximum": 1.5}
 
 
 def test_the_old_worked_solution_breaks_backward_as_the_checker_says():

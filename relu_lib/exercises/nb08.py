@@ -386,7 +386,9 @@ def _residual_gradient_hint(fn, x):
 def check_residual_relu(fn, must_pass=False):
     """Notebook 08, exercise 3: ``x + relu(x)`` that leaves its input untouched and that a
     network can train through: on an input that requires grad, backward must run and give
-    1 + 1[x > 0] (any subgradient in [1, 2] at x = 0). The inputs include +-inf and +-0."""
+    1 + 1[x > 0] away from 0; at x = 0, where x + relu(x) has no derivative, any subgradient in
+    [1, 2] passes, and the feedback names the one the learner's code gives. The inputs include
+    +-inf and +-0."""
     if not callable(fn):
         return verdict(
             False, f"residual_relu should be a function; got {type(fn).__name__}.", must_pass
@@ -438,14 +440,21 @@ def check_residual_relu(fn, must_pass=False):
         hint, grad_at_zero = _residual_gradient_hint(fn, x)
     if hint is not None:
         return verdict(False, hint, must_pass)
-    note = ""
-    if not bool((grad_at_zero == 1).all()):
-        note = (
-            f" At x = 0 your gradient is {grad_at_zero[0].item():g}, not torch.relu's 1: both "
-            "are subgradients there."
+    chosen = " and ".join(f"{g:g}" for g in sorted({g.item() for g in grad_at_zero}))
+    if chosen == "1":
+        said = (
+            "backward gives 1 + 1[x > 0]: 2 for x > 0, 1 for x <= 0 (torch.relu's gradient at "
+            "0 is 0)."
+        )
+    else:
+        said = (
+            f"backward gives 2 for x > 0, 1 for x < 0 and {chosen} at x = 0, where 1 + 1[x > 0] "
+            "would give 1. x + relu(x) has no derivative at 0, and every value from 1 to 2 is a "
+            "subgradient there: the x term gives 1, and the relu term 0 with torch.relu, 1 with "
+            "x.clamp(min=0), 1/2 with torch.maximum(x, 0) (notebook 03)."
         )
     return verdict(
         True,
-        "x + relu(x), the input left as it was, and backward gives 1 + 1[x > 0]." + note,
+        "x + relu(x), the input left as it was, and " + said,
         must_pass,
     )
