@@ -20,6 +20,8 @@ __all__ = [
     "gradient_profile",
     "activations",
     "dead_unit_fraction",
+    "zero_gradient_units",
+    "zero_gradient_fraction",
     "sparsity",
 ]
 
@@ -186,4 +188,60 @@ def sparsity(model, x):
     For a :class:`StackedMLP`, an array of shape ``(models, layers)``."""
     return _per_layer(
         [(out == 0).flatten(-2).float().mean(dim=-1) for out in activations(model, x)]
+    )
+
+
+@contextlib.contextmanager
+def _recorded_inputs(model):
+    """Collects, in order, (layer, a copy of its input) for every activation layer in the forward
+    passes inside. A copy, because an in-place activation overwrites its input."""
+    inputs = []
+    types = _activation_types()
+    hooks = [
+        m.register_forward_pre_hook(lambda mod, inp: inputs.append((mod, inp[0].detach().clone())))
+        for m in model.modules()
+        if isinstance(m, types)
+    ]
+    if not hooks:
+        raise ValueError("model has no activation layer")
+    try:
+        yield inputs
+    finally:
+        for h in hooks:
+            h.remove()
+
+
+def zero_gradient_units(model, x):
+    r"""One boolean array per activation layer, one entry per unit: True where the activation's
+    derivative is exactly 0 at the unit's input (its pre-activation) for every row of ``x``.
+
+    Such a unit is dead on that data: the gradient its incoming weights get from row :math:`n`
+    is :math:`(\partial L/\partial h_n)\, f'(z_n)\, x_n`, exactly 0 for every row and every
+    loss, so plain SGD leaves them unchanged. This is the definition that fits every
+    activation: for ReLU it counts the same units as :func:`dead_unit_fraction` (output exactly
+    0 on every row), while a Leaky ReLU unit is never dead and a smooth activation is dead only
+    where its derivative rounds to 0 in the network's floating-point type. Derivatives are
+    PyTorch's own (autograd through the layer), in eval mode (RReLU: its fixed slope). A NaN
+    derivative is not 0. For a :class:`StackedMLP`, arrays of shape ``(models, units)``.
+    """
+    _check_model(model)
+    _check_input(x)
+    with _eval_mode(model):
+        with _recorded_inputs(model) as inputs, torch.no_grad():
+            model(x)
+        masks = []
+        for layer, z in inputs:  # the hooks are gone: this call records nothing
+            z.requires_grad_(True)
+            with torch.enable_grad():
+                (derivative,) = torch.autograd.grad(layer(z.clone()).sum(), z)
+            masks.append((derivative == 0).all(dim=-2).cpu().numpy())
+    return masks
+
+
+def zero_gradient_fraction(model, x):
+    """One number per activation layer: the fraction of its units that :func:`zero_gradient_units`
+    finds dead on ``x`` (derivative exactly 0 on every row). For a :class:`StackedMLP`, an array
+    of shape ``(models, layers)``."""
+    return _per_layer(
+        [torch.from_numpy(m).float().mean(dim=-1) for m in zero_gradient_units(model, x)]
     )

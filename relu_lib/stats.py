@@ -7,7 +7,9 @@ add what a report of several such tests needs:
 
 - ``holm``: p-values adjusted for testing several hypotheses at once (Holm's step-down method);
 - ``detectable_difference``: the smallest true mean difference a paired t-test over ``n``
-  pairs detects with a given power, from the standard deviation of the differences.
+  pairs detects with a given power, from the standard deviation of the differences;
+- ``sign_flip_test``: an exact paired test that needs no normality: with few pairs, and a
+  direction fixed in advance, the honest alternative to a t-test.
 """
 
 import math
@@ -16,7 +18,7 @@ import numbers
 import numpy as np
 from scipy import optimize, stats
 
-__all__ = ["holm", "detectable_difference"]
+__all__ = ["holm", "detectable_difference", "sign_flip_test"]
 
 
 def holm(pvalues):
@@ -110,3 +112,75 @@ def detectable_difference(sd, n, alpha=0.05, power=0.8):
         upper *= 2
     delta = optimize.brentq(lambda d: _power(d, int(n), alpha) - power, 0.0, upper, xtol=1e-12)
     return delta * sd
+
+
+SIGN_FLIP_MAX_PAIRS = 40
+ALTERNATIVES = ("greater", "less", "two-sided")
+
+
+def _signed_sums(values):
+    """The sums of ``values`` under all 2**len(values) sign patterns (``+-v_1 +- v_2 ...``)."""
+    sums = np.zeros(1)
+    for v in values:
+        sums = np.concatenate([sums + v, sums - v])
+    return sums
+
+
+def sign_flip_test(differences, alternative="greater"):
+    r"""Exact sign-flip (permutation) test of paired differences :math:`d_1, \dots, d_n`.
+
+    If the two conditions of each pair do not differ, each difference is as likely to come out
+    positive as negative (its distribution is symmetric about 0), so all :math:`2^n` ways of
+    flipping the signs of the :math:`d_i` are equally likely. The p-value is the fraction of
+    those sign patterns whose sum :math:`\sum \pm |d_i|` is at least the observed
+    :math:`\sum d_i` (``alternative="greater"``: the direction fixed in advance is positive),
+    at most it (``"less"``), or at least as large in size (``"two-sided"``). No normality is
+    assumed, unlike a t-test. All :math:`2^n` patterns are counted exactly, so with all ``n``
+    differences positive the one-sided p-value is :math:`1/2^n`, the smallest possible: 1/32
+    for 5 pairs. A difference of exactly 0 counts as either sign. Sums equal up to rounding
+    (relative 1e-9) count as equal.
+
+    ``differences`` is a one-dimensional sequence of 1 to 40 finite numbers.
+    """
+    if isinstance(differences, str | bytes) or not np.iterable(differences):
+        raise TypeError(
+            f"differences must be a sequence of numbers; got {type(differences).__name__}"
+        )
+    try:
+        d = np.asarray(differences, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise TypeError(
+            f"differences must be a sequence of numbers; got {differences!r:.80}"
+        ) from err
+    if d.ndim != 1:
+        raise ValueError(f"differences must be one-dimensional; got shape {d.shape}")
+    if not 1 <= len(d) <= SIGN_FLIP_MAX_PAIRS:
+        raise ValueError(
+            f"differences must hold 1 to {SIGN_FLIP_MAX_PAIRS} pairs (2**n sign patterns are "
+            f"counted exactly); got {len(d)}"
+        )
+    if not np.isfinite(d).all():
+        raise ValueError(f"differences must be finite; got {d[~np.isfinite(d)]}")
+    if not isinstance(alternative, str) or alternative not in ALTERNATIVES:
+        raise ValueError(f"alternative must be one of {ALTERNATIVES}; got {alternative!r:.80}")
+    size = np.abs(d)
+    observed = d.sum()
+    tolerance = 1e-9 * size.sum()
+    # Meet in the middle: every sum is a sum from the first half plus one from the second.
+    half = len(size) // 2
+    first, second = _signed_sums(size[:half]), np.sort(_signed_sums(size[half:]))
+
+    def at_least(threshold):  # how many sign patterns have a sum >= threshold
+        return int((len(second) - np.searchsorted(second, threshold - first, side="left")).sum())
+
+    def at_most(threshold):
+        return int(np.searchsorted(second, threshold - first, side="right").sum())
+
+    if alternative == "greater":
+        count = at_least(observed - tolerance)
+    elif alternative == "less":
+        count = at_most(observed + tolerance)
+    else:
+        bound = abs(observed) - tolerance
+        count = 2 ** len(d) if bound <= 0 else at_least(bound) + at_most(-bound)
+    return count / 2 ** len(d)
