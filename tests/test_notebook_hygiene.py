@@ -126,6 +126,39 @@ def test_every_exercise_has_a_hidden_solution_that_must_pass(path):
         assert output_text(cell.outputs[0]).startswith("○ Not attempted yet")
 
 
+# Seeding that bypasses relu_lib's knob (RELU_LIB_SEED_OFFSET): make robustness could not move it.
+DIRECT_SEEDING = re.compile(
+    r"\b(?:torch\.(?:manual_seed|Generator|random\.manual_seed|cuda\.manual_seed\w*)"
+    r"|np\.random\.(?:seed|default_rng|RandomState|Generator)|random\.seed)\s*\("
+)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_seed_goes_through_relu_lib(path):
+    seeded = [
+        (index, match.group(0))
+        for index, cell in enumerate(load(path).cells)
+        if cell.cell_type == "code"
+        for match in DIRECT_SEEDING.finditer(cell.source)
+    ]
+    assert seeded == [], "use rl.manual_seed, rl.generator or rl.rng (relu_lib/seeds.py)"
+
+
+@pytest.mark.parametrize(
+    "direct, through_relu_lib",
+    [
+        ("torch.manual_seed(0)", "rl.manual_seed(0)"),
+        ("g = torch.Generator().manual_seed(1)", "g = rl.generator(1)"),
+        ("rng = np.random.default_rng(0)", "rng = rl.rng(0)"),
+        ("np.random.seed(3)", "rl.setup_notebook(seed=3)"),
+        ("random.seed(0)", "rl.setup_notebook(seed=0)"),
+    ],
+)
+def test_the_direct_seeding_pattern_tells_direct_seeding_from_relu_lib(direct, through_relu_lib):
+    assert DIRECT_SEEDING.search(direct)
+    assert not DIRECT_SEEDING.search(through_relu_lib)
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_no_outputs_are_stored_as_huge_blobs(path):
     assert path.stat().st_size < 1_500_000, "shrink the figures (dpi, size, number)"
