@@ -65,6 +65,6 @@ def claim(condition, statement, **measured):
     details = ", ".join(f"{name}={value!r}" for name, value in measured.items())
     failure = statement + (f" (measured: {details})" if details else "")
     if _claims_mode() == "record":
-        print(RECORDED + failure)
+        print(RECORDED + " ".join(failure.split()))  # one line: an array's repr spans several
     else:
         raise AssertionError("Claim does not hold: " + failure)

@@ -68,6 +68,9 @@ def test_in_record_mode_a_failing_claim_prints_a_cross_and_its_measurements(monk
     )
     with pytest.raises(TypeError, match="single True/False"):
         claim(np.nan, "a non-truth value is still an error when recording")
+    claim(False, "an array's measurements", values=np.arange(30.0))
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith("✗ Claim does not hold: an array's") and line.endswith("29.]))")
 
 
 def test_an_unknown_claims_mode_is_refused_by_name(monkeypatch):
