@@ -124,22 +124,28 @@ def gradient_profile(model, x, y=None):
 
 
 @contextlib.contextmanager
-def _recorded_activations(model):
-    """Collects, in order, the output of every activation layer in the forward passes inside."""
-    outputs = []
+def _hooked(model, register):
+    """``register(layer)`` for every activation layer of ``model`` (it returns a hook handle);
+    the hooks are removed when the block ends."""
     types = _activation_types()
-    hooks = [
-        m.register_forward_hook(lambda mod, inp, out: outputs.append(out))
-        for m in model.modules()
-        if isinstance(m, types)
-    ]
+    hooks = [register(m) for m in model.modules() if isinstance(m, types)]
     if not hooks:
         raise ValueError("model has no activation layer")
     try:
-        yield outputs
+        yield
     finally:
         for h in hooks:
             h.remove()
+
+
+@contextlib.contextmanager
+def _recorded_activations(model):
+    """Collects, in order, the output of every activation layer in the forward passes inside."""
+    outputs = []
+    with _hooked(
+        model, lambda m: m.register_forward_hook(lambda mod, inp, out: outputs.append(out))
+    ):
+        yield outputs
 
 
 @contextlib.contextmanager
@@ -196,19 +202,12 @@ def _recorded_inputs(model):
     """Collects, in order, (layer, a copy of its input) for every activation layer in the forward
     passes inside. A copy, because an in-place activation overwrites its input."""
     inputs = []
-    types = _activation_types()
-    hooks = [
-        m.register_forward_pre_hook(lambda mod, inp: inputs.append((mod, inp[0].detach().clone())))
-        for m in model.modules()
-        if isinstance(m, types)
-    ]
-    if not hooks:
-        raise ValueError("model has no activation layer")
-    try:
+
+    def record(mod, inp):
+        inputs.append((mod, inp[0].detach().clone()))
+
+    with _hooked(model, lambda m: m.register_forward_pre_hook(record)):
         yield inputs
-    finally:
-        for h in hooks:
-            h.remove()
 
 
 def zero_gradient_units(model, x):
