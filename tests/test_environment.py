@@ -65,14 +65,17 @@ def test_the_installed_packages_are_the_pinned_ones():
         assert version(name).split("+")[0] == pinned, name
 
 
-def test_makefile_installs_from_requirements_and_ci_runs_the_readme_command():
+def test_makefile_installs_from_requirements_and_ci_runs_the_readme_commands():
     makefile = (ROOT / "Makefile").read_text()
     assert "-r requirements.txt" in makefile
     assert "$(STAMP): requirements.txt pyproject.toml" in makefile
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "set -euo pipefail" in ci and ci.strip().endswith("make test")
+    commands = [line for line in ci.splitlines() if line.startswith(("make", "BROWSER_TESTS"))]
+    assert "set -euo pipefail" in ci
+    assert commands == ["BROWSER_TESTS=required make test", "make robustness"]
     readme = (ROOT / "README.md").read_text()
     assert "make lab" in readme and "make test" in readme
+    assert "`make robustness`" in readme and "CI runs it after `make test`" in readme
 
 
 def test_every_public_name_of_relu_lib_is_defined_once():
