@@ -24,9 +24,11 @@ from collections import defaultdict
 
 import nbformat
 
+from relu_lib.claims import CLAIMS_VARIABLE, RECORDED
+from relu_lib.seeds import SEED_OFFSET_VARIABLE
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-RECORDED = "✗ Claim does not hold: "  # what relu_lib.claims prints in record mode
 
 
 def stated_claims(cell):
@@ -42,7 +44,7 @@ def stated_claims(cell):
 def execute(notebook, offset, scratch):
     """The notebook executed with seeds shifted by ``offset``; errors kept in the outputs."""
     executed = scratch / f"{notebook.stem}-offset{offset}.ipynb"
-    env = dict(os.environ, RELU_LIB_SEED_OFFSET=str(offset), RELU_LIB_CLAIMS="record")
+    env = dict(os.environ, **{SEED_OFFSET_VARIABLE: str(offset), CLAIMS_VARIABLE: "record"})
     env["RELU_LIB_DEVICE"] = "cpu"  # the stored outputs' device: the same experiments
     command = [
         sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
