@@ -8,6 +8,8 @@ _build/src/en and _build/src/zh, and builds _build/html (English) and _build/htm
 
 import json
 
+from docutils import nodes
+
 project = "The ReLU course"
 author = "the course's authors"
 
@@ -37,6 +39,8 @@ EDITIONS = {
         "title": "The ReLU course · 什么是 ReLU",
         "show": "Show the worked solution",
         "hide": "Hide the worked solution",
+        "deeper": "Going deeper: ",
+        "open_deeper": "Optional: open this side road (the core path reads complete without it)",
         "note": """```{{admonition}} Run this notebook yourself
 :class: tip
 This page is `notebooks/{name}` as stored in the course, outputs included:
@@ -48,6 +52,8 @@ To run it, get the course and type `make lab` in its folder: JupyterLab opens yo
         "title": "ReLU 课程 · 什么是 ReLU",
         "show": "显示参考答案",
         "hide": "隐藏参考答案",
+        "deeper": "深入：",
+        "open_deeper": "选读：点击展开（不读这一节，主线也完整）",
         "note": """```{{admonition}} 自己运行这个笔记本
 :class: tip
 本页就是课程中保存的 `notebooks/zh/{name}`，包括输出：{{download}}`下载这个笔记本 <{file}>`。
@@ -81,6 +87,20 @@ def add_run_locally(app, docname, source):
     source[0] = json.dumps(notebook)
 
 
+def close_going_deeper(app, doctree):
+    """Each "Going deeper: ..." section (tagged `deeper` in the notebook) becomes a closed block:
+    its heading stays in the page and its table of contents, the rest opens on a click."""
+    words = edition(app.config)
+    for section in doctree.findall(nodes.section):
+        if not section[0].astext().startswith(words["deeper"]):
+            continue
+        section["classes"].append("going-deeper")
+        opening = f'<details class="going-deeper"><summary>{words["open_deeper"]}</summary>'
+        section.insert(1, nodes.raw("", opening, format="html"))
+        section.append(nodes.raw("", "</details>", format="html"))
+
+
 def setup(app):
     app.connect("config-inited", configure_edition)
     app.connect("source-read", add_run_locally)
+    app.connect("doctree-read", close_going_deeper)

@@ -45,6 +45,12 @@ def pytest_collection_modifyitems(items):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    reports = [r for kind in ("passed", "failed") for r in terminalreporter.stats.get(kind, [])]
+    if any(r.nodeid.startswith("tests/test_lesson_path.py") for r in reports):
+        import test_lesson_path  # tests/ is on sys.path (rootdir conftest, no package)
+
+        for row in test_lesson_path.table():
+            terminalreporter.write_line(row)
     skipped = terminalreporter.stats.get("skipped", [])
     if any(ENABLE_BROWSER_TESTS in str(report.longrepr) for report in skipped):
         terminalreporter.write_line(ENABLE_BROWSER_TESTS, yellow=True, bold=True)
