@@ -223,16 +223,22 @@ def test_solutions_are_closed_toggles_that_open_on_click(visit):
 def test_going_deeper_sections_are_closed_distinct_blocks_that_open_on_click(visit):
     marker = {"en": "Going deeper: ", "zh": "深入："}[edition(visit.name)]
     headings = [
-        cell["source"] for cell in notebook_of(visit)["cells"]
-        if "deeper" in cell["metadata"].get("tags", []) and re.match(r"#+ " + marker, "".join(cell["source"]))
+        cell["source"]
+        for cell in notebook_of(visit)["cells"]
+        if "deeper" in cell["metadata"].get("tags", [])
+        and re.match(r"#+ " + marker, "".join(cell["source"]))
     ]
     sections = visit.page.locator(f"{ARTICLE} section.going-deeper")
     assert sections.count() == len(headings)
     for section in sections.all():
         block = section.locator("details.going-deeper").first
         assert section.evaluate("s => getComputedStyle(s).borderLeftWidth") == "4px"  # set apart
-        assert not block.evaluate("details => details.open"), "a Going deeper section is open at load"
-        expect(section.locator(":scope > h2, :scope > h3, :scope > h4").first).to_contain_text(marker)
+        assert not block.evaluate("details => details.open"), (
+            "a Going deeper section is open at load"
+        )
+        expect(section.locator(":scope > h2, :scope > h3, :scope > h4").first).to_contain_text(
+            marker
+        )
         block.locator("summary").first.click()
         assert block.evaluate("details => details.open")
 

@@ -76,7 +76,7 @@ def deeper_cells(cells, marker):
 
 
 def deeper_titles(cells, marker):
-    return [h[1][len(marker):] for h in map(heading, cells) if h and h[1].startswith(marker)]
+    return [h[1][len(marker) :] for h in map(heading, cells) if h and h[1].startswith(marker)]
 
 
 def prose_words(markdown):
@@ -90,14 +90,18 @@ def prose_words(markdown):
 def is_claim(node):
     call = node.value if isinstance(node, ast.Expr) else None
     return isinstance(call, ast.Call) and (
-        isinstance(call.func, ast.Attribute) and call.func.attr == "claim"
-        or isinstance(call.func, ast.Name) and call.func.id == "claim"
+        isinstance(call.func, ast.Attribute)
+        and call.func.attr == "claim"
+        or isinstance(call.func, ast.Name)
+        and call.func.id == "claim"
     )
 
 
 def parse(source):
     # IPython magics and shell lines are not Python: blank them, keeping the line numbers.
-    return ast.parse("\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.splitlines()))
+    return ast.parse(
+        "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.splitlines())
+    )
 
 
 def claim_lines(source):
@@ -107,7 +111,11 @@ def claim_lines(source):
 
 
 def code_lines(source):
-    return {i for i, ln in enumerate(source.splitlines(), 1) if ln.strip() and not ln.strip().startswith("#")}
+    return {
+        i
+        for i, ln in enumerate(source.splitlines(), 1)
+        if ln.strip() and not ln.strip().startswith("#")
+    }
 
 
 def only_claims(source):
@@ -153,15 +161,15 @@ def metrics(path):
 
 
 def table():
-    rows = ["Learner's path  core words  deeper words  core claims  deeper claims  core claim share  "
-            "minutes (core / all)"]
+    header = ("core words", "deeper words", "core claims", "deeper claims", "core claim share")
+    rows = ["Learner's path  " + "  ".join(header) + "  minutes (core / all)"]
     for path in NOTEBOOKS:
-        m = metrics(path)
-        core, deep = m["core"], m["deeper"]
-        rows.append(
-            f"  {path.stem[:2]}           {core['words']:>10,}  {deep['words']:>12,}  {core['claims']:>11}  "
-            f"{deep['claims']:>13}  {core['claim_share']:>16.0%}  {core['minutes']:>4} / {core['minutes'] + deep['minutes']}"
-        )
+        core, deep = metrics(path).values()
+        cells = (core["words"], deep["words"], core["claims"], deep["claims"])
+        figures = [f"{n:>{len(h)},}" for n, h in zip(cells, header, strict=False)]
+        share = f"{core['claim_share']:>{len(header[-1])}.0%}"
+        minutes = f"{core['minutes']:>4} / {core['minutes'] + deep['minutes']}"
+        rows.append(f"  {path.stem[:2]}{' ' * 12}" + "  ".join([*figures, share, minutes]))
     return rows
 
 
@@ -191,6 +199,21 @@ def test_the_core_path_fits_one_sitting(path):
     assert metrics(path)["core"]["words"] <= CORE_WORDS
 
 
+# "**Time:** about 40 minutes ..." / "**时间：**约 40 分钟……": within 5 of the estimate.
+STATED_MINUTES = {
+    "en": r"\*\*Time:\*\* about (\d+) minutes",
+    "zh": r"\*\*时间：\*\*约 ?(\d+) ?分钟",
+}
+
+
+@pytest.mark.parametrize("lang, path", BOTH, ids=BOTH_IDS)
+def test_the_opening_states_the_core_path_minutes_as_estimated(lang, path):
+    stated = re.search(STATED_MINUTES[lang], text(load(path)[0]))
+    assert stated, f"no line matching {STATED_MINUTES[lang]!r} in the opening cell"
+    english = ROOT / "notebooks" / path.name
+    assert abs(int(stated.group(1)) - metrics(english)["core"]["minutes"]) <= 5
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_claims_are_at_most_a_fifth_of_the_core_code(path):
     assert metrics(path)["core"]["claim_share"] <= CLAIM_SHARE
@@ -201,8 +224,12 @@ def test_no_core_cell_is_only_claims_unless_it_is_the_verdict(path):
     cells = load(path)
     deeper = deeper_cells(cells, EDITIONS["en"][1])
     bare = [
-        i for i, c in enumerate(cells)
-        if i not in deeper and c["cell_type"] == "code" and VERDICT not in tags(c) and only_claims(text(c))
+        i
+        for i, c in enumerate(cells)
+        if i not in deeper
+        and c["cell_type"] == "code"
+        and VERDICT not in tags(c)
+        and only_claims(text(c))
     ]
     assert not bare, f"cells {bare} hold nothing but claims: put each beside the result it checks"
 
@@ -257,7 +284,11 @@ def test_the_rules_find_a_section_its_end_and_its_budget():
         {"cell_type": "markdown", "source": "### Going deeper: a side road", "metadata": {}},
         {"cell_type": "code", "source": "x = 1\nrl.claim(x == 1,\n  'x is one')", "metadata": {}},
         {"cell_type": "markdown", "source": "#### still inside", "metadata": {}},
-        {"cell_type": "markdown", "source": "### Back on the path, `code` and $x^2$ not counted", "metadata": {}},
+        {
+            "cell_type": "markdown",
+            "source": "### Back on the path, `code` and $x^2$ not counted",
+            "metadata": {},
+        },
     ]
     assert deeper_cells(cells, "Going deeper: ") == {1, 2, 3}
     assert deeper_titles(cells, "Going deeper: ") == ["a side road"]
@@ -265,4 +296,7 @@ def test_the_rules_find_a_section_its_end_and_its_budget():
     assert claim_lines(text(cells[2])) == (1, {2, 3}) and only_claims("rl.claim(True, 'a')\n")
     assert not only_claims(text(cells[2])) and only_claims("for x in y:\n    rl.claim(x, 'a')")
     assert bound_and_loaded(parse("y = x + 1\nimport numpy as np")) == ({"y", "np"}, {"x"})
-    assert reads_before_set("x = x + 1\nfor y in z: print(y)\nprint(w)", {"x", "y", "w"}) == ({"x", "w"}, {"w"})
+    assert reads_before_set("x = x + 1\nfor y in z: print(y)\nprint(w)", {"x", "y", "w"}) == (
+        {"x", "w"},
+        {"w"},
+    )

@@ -55,3 +55,39 @@ def test_the_report_groups_a_cell_s_findings_with_their_offsets():
         [("06 cell 16", "fails", "B (x=1)", 2), ("06 cell 16", "fails", "B (x=3)", 1)]
     )
     assert lines == ["06 cell 16: fails at offset 1, 2", "    [1] B (x=3)", "    [2] B (x=1)"]
+
+
+def test_the_core_path_leaves_out_exactly_the_going_deeper_cells(tmp_path):
+    deeper = new_markdown_cell("## Going deeper: x", metadata={"tags": ["deeper"]})
+    nb = new_notebook(cells=[new_markdown_cell("# 99"), deeper, cell("✓ A")])
+    nbformat.write(nb, tmp_path / "99_example.ipynb")
+    assert robustness_run.core_path(tmp_path / "99_example.ipynb").cells == [
+        nb.cells[0],
+        nb.cells[2],
+    ]
+
+
+def test_a_core_cell_that_prints_otherwise_or_raises_without_going_deeper_is_found(tmp_path):
+    deeper = new_code_cell("x = 1", metadata={"tags": ["deeper"]})
+    timing = new_code_cell(
+        "# NBVAL_IGNORE_OUTPUT\nt", outputs=[new_output("stream", name="stdout", text="9 ms\n")]
+    )
+    nb = new_notebook(cells=[cell("✓ A", "took 3 ms"), deeper, cell("x = 1"), cell("✓ B"), timing])
+    path = tmp_path / "99_example.ipynb"
+    nbformat.write(nb, path)
+    masked_only = cell("✓ A", "took 5 ms")  # a duration differs: masked, as nbval masks it
+    ran = new_notebook(
+        cells=[masked_only, cell("x = 2"), cell(error="name 'y' is not defined"), timing]
+    )
+    assert robustness_run.findings(path, robustness_run.CORE_PATH, ran) == [
+        (
+            "99_example cell 2",
+            "prints otherwise",
+            "stored 'x = 1', without Going deeper 'x = 2'",
+            "core path",
+        ),
+        ("99_example cell 3", "raises", "ValueError: name 'y' is not defined", "core path"),
+    ]
+    assert robustness_run.report(robustness_run.findings(path, robustness_run.CORE_PATH, ran))[
+        0
+    ] == ("99_example cell 2: prints otherwise in its core path alone")
