@@ -23,14 +23,14 @@ TEST_WORKERS ?= 4
 BOOK := _build
 # Fails on any warning: a broken link, a notebook missing from the book or its table of contents.
 SPHINX = $(BIN)/sphinx-build -W --keep-going -q -c book
-# TORCH=cpu installs PyTorch's CPU-only build from PyTorch's own index (PyPI's Linux wheel is
-# the CUDA build); the default, TORCH=pypi, takes whatever PyPI serves.
-TORCH ?= pypi
-ifeq ($(filter $(TORCH),pypi cpu),)
-$(error TORCH must be pypi or cpu; got '$(TORCH)')
+# Which torch build setup installs (etc/torch_build.py): auto, the default, takes PyTorch's
+# CPU-only build on Linux without an NVIDIA driver and PyPI's wheel elsewhere; TORCH=cpu or
+# TORCH=pypi decides instead.
+TORCH ?= auto
+ifeq ($(filter $(TORCH),auto pypi cpu),)
+$(error TORCH must be auto, pypi or cpu; got '$(TORCH)')
 endif
 TORCH_PIN := $(shell sed -n 's/^torch==//p' requirements.txt)
-TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 # The course's JupyterLab extension (etc/lab-extension: worked solutions stay closed on Run All),
 # built and committed; an editable install skips pyproject's data-files, so setup copies it.
@@ -46,7 +46,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-setup: $(STAMP) ## create .venv with the pinned packages and relu_lib (TORCH=cpu: CPU-only torch)
+setup: $(STAMP) ## create .venv with the pinned packages and relu_lib (TORCH=cpu|pypi|auto: which torch)
 
 $(STAMP): requirements.txt pyproject.toml etc/jupyterlab-overrides.json $(LAB_EXTENSION_FILES)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else \
@@ -54,8 +54,8 @@ $(STAMP): requirements.txt pyproject.toml etc/jupyterlab-overrides.json $(LAB_EX
 		". Run: make setup PYTHON=/path/to/python3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(if $(filter cpu,$(TORCH)),$(BIN)/python -m pip install --quiet \
-		"torch==$(TORCH_PIN)" --index-url $(TORCH_CPU_INDEX))
+	$(PYTHON) etc/torch_build.py $(TORCH) > $(VENV)/.torch-source
+	$(BIN)/python -m pip install --quiet "torch==$(TORCH_PIN)" $$(cat $(VENV)/.torch-source)
 	@# setuptools says "Editable installation..." on every editable install: information
 	@# a learner cannot act on, so it is the one warning filtered out here.
 	PYTHONWARNINGS="ignore:Editable installation" \
@@ -65,6 +65,10 @@ $(STAMP): requirements.txt pyproject.toml etc/jupyterlab-overrides.json $(LAB_EX
 	rm -rf $(VENV)/share/jupyter/labextensions/relu-course-lab
 	mkdir -p $(VENV)/share/jupyter/labextensions
 	cp -r $(LAB_EXTENSION) $(VENV)/share/jupyter/labextensions/relu-course-lab
+	@$(BIN)/python -c 'import torch; build = f"CUDA {torch.version.cuda}" if torch.version.cuda else "CPU-only"; \
+		print(f"Installed torch {torch.__version__} ({build} build); .venv/ takes", end=" ")'
+	@du -sh $(VENV) | cut -f1
+	@echo "Next: make lab (中文版: make lab EDITION=zh) opens the course; make test checks it."
 	touch $@
 
 lab: $(STAMP) my-notebooks ## open JupyterLab on your copies of the notebooks (EDITION=zh: 中文版)
@@ -123,8 +127,8 @@ robustness: $(STAMP) ## every notebook again on other draws (seeds shifted, offs
 	$(BIN)/python tests/robustness_run.py $(ARGS)
 
 lint: $(STAMP) ## ruff on relu_lib, tests, notebooks, i18n and book
-	$(BIN)/ruff check relu_lib tests notebooks i18n book
-	$(BIN)/ruff format --check relu_lib tests i18n book
+	$(BIN)/ruff check relu_lib tests notebooks i18n book etc
+	$(BIN)/ruff format --check relu_lib tests i18n book etc
 
 bench: $(STAMP) ## cost of ReLU and other activations, and in-place ReLU's memory, on this machine
 	$(BIN)/python -c 'import sys; from relu_lib.bench import main; main(sys.argv[1:])' $(ARGS)

@@ -2,12 +2,14 @@
 port error, a CPU-only install on request, and an install that prints no warning."""
 
 import hashlib
+import importlib.util
 import json
 import pathlib
 import shutil
 import socket
 import subprocess
 import sys
+import time
 import tomllib
 
 import pytest
@@ -88,20 +90,62 @@ def test_make_lab_says_clearly_when_its_port_is_taken(tmp_path):
     assert f"Port {port} is taken" in result.stderr and "make lab PORT=" in result.stderr
 
 
-def test_torch_cpu_reaches_pip_with_pytorchs_cpu_index_and_the_pinned_version():
+spec = importlib.util.spec_from_file_location("torch_build", ROOT / "etc" / "torch_build.py")
+torch_build = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(torch_build)
+CPU_ARGS = "--index-url https://download.pytorch.org/whl/cpu --retries 1"
+
+
+def never_asked():
+    raise AssertionError("PyTorch's index asked where it is not used")
+
+
+@pytest.mark.parametrize(
+    "torch, system, nvidia, expected",
+    [
+        ("auto", "Linux", False, CPU_ARGS),  # a Linux laptop: no 5 GB CUDA build
+        ("auto", "Linux", True, ""),  # PyPI's CUDA build, which uses the GPU
+        ("auto", "Darwin", False, ""),  # PyPI's macOS wheel has no CUDA
+        ("auto", "Windows", False, ""),
+        ("cpu", "Darwin", False, CPU_ARGS),
+        ("cpu", "Linux", True, CPU_ARGS),
+        ("pypi", "Linux", False, ""),
+    ],
+)
+def test_setup_picks_the_cpu_build_on_linux_without_an_nvidia_driver(
+    torch, system, nvidia, expected
+):
+    answers = (lambda: True) if expected else never_asked
+    assert torch_build.choose(torch, system, nvidia, answers) == (expected, None, 0)
+
+
+def test_an_unreachable_pytorch_index_falls_back_to_pypi_in_one_line_or_stops_when_asked_for():
+    args, line, status = torch_build.choose("auto", "Linux", False, lambda: False)
+    assert (args, status) == ("", 0) and "taking PyPI's torch instead" in line and "\n" not in line
+    args, line, status = torch_build.choose("cpu", "Linux", False, lambda: False)
+    assert status == 1 and "make setup TORCH=pypi" in line
+    assert torch_build.choose("cuda", "Linux", False, never_asked)[2] == 2
+
+
+def test_the_probe_gives_up_within_seconds_on_an_address_that_does_not_answer():
+    # 192.0.2.0/24 is reserved for documentation (RFC 5737): nothing answers there.
+    start = time.monotonic()
+    assert not torch_build.index_answers("http://192.0.2.1/whl/cpu", timeout=1)
+    assert time.monotonic() - start < 5
+
+
+def test_setup_installs_the_pinned_torch_from_the_source_the_chooser_names():
     pin = next(
         line.split("==")[1].strip()
         for line in (ROOT / "requirements.txt").read_text().splitlines()
         if line.startswith("torch==")
     )
-    cpu = make("-n", "-B", "setup", "TORCH=cpu").stdout
-    assert (
-        f'pip install --quiet "torch=={pin}" --index-url https://download.pytorch.org/whl/cpu'
-        in cpu
-    )
-    assert "whl/cpu" not in make("-n", "-B", "setup").stdout
+    dry = make("-n", "-B", "setup", "TORCH=cpu").stdout
+    assert "etc/torch_build.py cpu > .venv/.torch-source" in dry
+    assert f'pip install --quiet "torch=={pin}" $(cat .venv/.torch-source)' in dry
+    assert "etc/torch_build.py auto" in make("-n", "-B", "setup").stdout
     wrong = make("-n", "setup", "TORCH=cuda", check=False)
-    assert wrong.returncode != 0 and "TORCH must be pypi or cpu; got 'cuda'" in wrong.stderr
+    assert wrong.returncode != 0 and "TORCH must be auto, pypi or cpu; got 'cuda'" in wrong.stderr
 
 
 def test_jupyterlab_news_and_update_checks_are_off_in_this_venv_only():
