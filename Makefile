@@ -40,7 +40,7 @@ LAB_EXTENSION_FILES := $(LAB_EXTENSION)/package.json $(wildcard $(LAB_EXTENSION)
 CPU_ONLY := RELU_LIB_DEVICE=cpu
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help setup lab my-notebooks fresh-notebooks test book translations execute lint bench \
+.PHONY: help setup lab my-notebooks fresh-notebooks progress test book translations execute lint bench \
 	robustness lab-extension clean
 
 help: ## list the targets
@@ -79,17 +79,19 @@ lab: $(STAMP) my-notebooks ## open JupyterLab on your copies of the notebooks (E
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.port_retries=0 \
 		--notebook-dir=$(MY_NOTEBOOKS) $(ROOT_FLAG)
 
-my-notebooks: ## copy the course's notebooks you do not have yet into my_notebooks/ (never overwrites)
-	@mkdir -p $(MY_NOTEBOOKS)
-	@for nb in $(EDITION_NOTEBOOKS); do \
-		if [ ! -e "$(MY_NOTEBOOKS)/$${nb##*/}" ]; then cp "$$nb" $(MY_NOTEBOOKS)/ && echo "new: $(MY_NOTEBOOKS)/$${nb##*/}"; fi; \
-	done
+# Standard library only: runs with the Python that makes .venv, before anything is installed.
+LEARNER := $(PYTHON) etc/my_notebooks.py
+LEARNER_ARGS = --to $(MY_NOTEBOOKS) $(EDITION_NOTEBOOKS)
 
-fresh-notebooks: ## start over: your copies move to my_notebooks/old-DATE/, fresh ones replace them
-	@old=$(MY_NOTEBOOKS)/old-$$(date +%Y%m%d-%H%M%S); mkdir -p "$$old"; \
-		for nb in $(MY_NOTEBOOKS)/*.ipynb; do if [ -e "$$nb" ]; then mv "$$nb" "$$old"/; fi; done; \
-		echo "Your notebooks are kept in $$old/"
-	@$(MAKE) --no-print-directory my-notebooks
+my-notebooks: ## copy the notebooks you do not have yet into my_notebooks/, without outputs (never overwrites)
+	@$(LEARNER) copy $(LEARNER_ARGS)
+	@$(LEARNER) changed $(LEARNER_ARGS)
+
+fresh-notebooks: ## start over (NOTEBOOK=03: that one only): yours move to my_notebooks/old-DATE/
+	@$(LEARNER) fresh $(if $(NOTEBOOK),--only $(NOTEBOOK)) $(LEARNER_ARGS)
+
+progress: ## your exercises, notebook by notebook: done, tried or not started (EDITION=zh: 中文版)
+	@$(LEARNER) progress --lang $(EDITION) $(LEARNER_ARGS)
 
 test: $(STAMP) book ## run the unit tests, the notebook checks (nbval), the book and the browser tests
 	@# Two notebooks at a time (pytest-xdist; each notebook's cells stay in one worker and one

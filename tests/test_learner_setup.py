@@ -32,6 +32,8 @@ def course(tmp_path):
     """A copy of what the notebook targets of the Makefile read, in a folder of its own."""
     for name in ("Makefile", "requirements.txt"):
         shutil.copy(ROOT / name, tmp_path)
+    (tmp_path / "etc").mkdir()
+    shutil.copy(ROOT / "etc" / "my_notebooks.py", tmp_path / "etc")
     (tmp_path / "notebooks").mkdir()
     for nb in NOTEBOOKS[:2]:
         shutil.copy(nb, tmp_path / "notebooks")
@@ -43,6 +45,9 @@ def test_my_notebooks_copies_the_course_once_and_never_overwrites_the_learners_w
     mine = course / "my_notebooks"
     assert sorted(p.name for p in mine.glob("*.ipynb")) == [nb.name for nb in NOTEBOOKS[:2]]
     assert first.count("new: ") == 2
+    copied = json.loads((mine / NOTEBOOKS[0].name).read_text())
+    code = [cell for cell in copied["cells"] if cell["cell_type"] == "code"]
+    assert code and all(c["outputs"] == [] and c["execution_count"] is None for c in code)
     answer = mine / NOTEBOOKS[0].name
     answer.write_text("the learner's answers")
     assert make("my-notebooks", cwd=course).stdout == ""
@@ -59,11 +64,38 @@ def test_fresh_notebooks_keeps_the_old_copies_and_brings_clean_ones(course):
     make("my-notebooks", cwd=course)
     mine = course / "my_notebooks"
     (mine / NOTEBOOKS[0].name).write_text("the learner's answers")
-    said = make("fresh-notebooks", cwd=course).stdout
+    (mine / NOTEBOOKS[1].name).write_text("more answers")
+    said = make("fresh-notebooks", f"NOTEBOOK={NOTEBOOKS[0].name[:2]}", cwd=course).stdout
     (old,) = mine.glob("old-*")
     assert f"kept in my_notebooks/{old.name}/" in said
     assert (old / NOTEBOOKS[0].name).read_text() == "the learner's answers"
-    assert (mine / NOTEBOOKS[0].name).read_bytes() == NOTEBOOKS[0].read_bytes()
+    assert json.loads((mine / NOTEBOOKS[0].name).read_text())["cells"]  # a fresh copy
+    assert (mine / NOTEBOOKS[1].name).read_text() == "more answers"  # the other one untouched
+    make("fresh-notebooks", cwd=course)  # all of them
+    assert json.loads((mine / NOTEBOOKS[1].name).read_text())["cells"]
+
+
+def test_make_lab_names_the_notebooks_the_course_changed_since_they_were_copied(course):
+    make("my-notebooks", cwd=course)
+    assert make("my-notebooks", cwd=course).stdout == ""
+    changed = json.loads((course / "notebooks" / NOTEBOOKS[1].name).read_text())
+    changed["cells"][0]["source"] = "# A new title"
+    (course / "notebooks" / NOTEBOOKS[1].name).write_text(json.dumps(changed))
+    said = make("my-notebooks", cwd=course).stdout
+    assert f"changed since you copied: {NOTEBOOKS[1].name}" in said
+    assert f"make fresh-notebooks NOTEBOOK={NOTEBOOKS[1].name[:2]}" in said
+    assert "lab: $(STAMP) my-notebooks" in (ROOT / "Makefile").read_text()
+
+
+def test_make_progress_reads_the_learners_notebooks_in_either_edition(course):
+    make("my-notebooks", cwd=course)
+    said = make("progress", cwd=course).stdout
+    assert "Exercise 1 not started" in said and "0 of" in said
+    (course / "notebooks" / "zh").mkdir()
+    for nb in NOTEBOOKS[:2]:
+        shutil.copy(ROOT / "notebooks" / "zh" / nb.name, course / "notebooks" / "zh")
+    make("my-notebooks", "EDITION=zh", cwd=course)
+    assert "练习 1 未开始" in make("progress", "EDITION=zh", cwd=course).stdout
 
 
 def test_my_notebooks_are_ignored_by_git_and_kept_by_make_clean():
