@@ -102,8 +102,9 @@ test: $(STAMP) book ## run the unit tests, the notebook checks (nbval), the book
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 book: $(STAMP) ## build the course as a website: open _build/html/index.html (works offline)
-	rm -rf $(BOOK)/src $(BOOK)/html && mkdir -p $(BOOK)/src/en/notebooks $(BOOK)/src/zh/notebooks/zh
-	cp README.md $(BOOK)/src/en/ && cp book/index.md $(BOOK)/src/en/ && cp $(NOTEBOOKS) $(BOOK)/src/en/notebooks/
+	rm -rf $(BOOK)/src $(BOOK)/html && mkdir -p $(BOOK)/src/{en,zh}/book $(BOOK)/src/en/notebooks $(BOOK)/src/zh/notebooks/zh
+	cp README.md book/index.md $(BOOK)/src/en/ && cp $(NOTEBOOKS) $(BOOK)/src/en/notebooks/
+	cp book/references.md $(BOOK)/src/en/book/ && cp book/references.md $(BOOK)/src/zh/book/
 	cp README.md $(BOOK)/src/zh/ && cp book/index_zh.md $(BOOK)/src/zh/index.md \
 		&& cp notebooks/zh/[0-9][0-9]_*.ipynb $(BOOK)/src/zh/notebooks/zh/
 	$(SPHINX) $(BOOK)/src/en $(BOOK)/html

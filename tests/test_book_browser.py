@@ -37,7 +37,8 @@ NOTEBOOK_PAGES = [
     for lang in EDITIONS
     for notebook in NOTEBOOKS
 ]
-PAGES = [f"{prefix}index.html" for prefix in EDITIONS.values()] + NOTEBOOK_PAGES
+PAGES = [f"{prefix}{page}.html" for prefix in EDITIONS.values() for page in ("index", "book/references")]
+PAGES += NOTEBOOK_PAGES
 VIEWPORT = {"width": 1280, "height": 900}
 ARTICLE = "article.bd-article"  # the page's own content, without the theme's navigation
 RAW_TEX = ("$$", "\\(", "\\[")  # what MathJax would have replaced had it run on the text

@@ -169,3 +169,24 @@ def test_the_readme_maps_every_notebook():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for nb in NOTEBOOKS:
         assert f"notebooks/{nb.name}" in readme, f"README's notebook map lacks {nb.name}"
+
+
+# "He et al. 2015", "Lu et al.", "Glorot & Bengio 2010", "Kakade and Lee (NeurIPS 2018)": a
+# surname, its co-authors, perhaps a venue, and a year ("X and Y" counts only with a year).
+YEAR = r"(?:,? \(?(?:[A-Za-z]+ )?((?:19|20)\d\d))"
+CITATIONS = [
+    re.compile(rf"\b((?:Le)?[A-Z][a-zü]+)(?: et al\.|(?:,? [A-Z][a-z]+)*,? & [A-Z][a-z]+){YEAR}?"),
+    re.compile(rf"\b([A-Z][a-zü]+) and [A-Z][a-z]+{YEAR}"),
+]
+REFERENCES = (ROOT / "book" / "references.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_cited_paper_has_a_full_reference_in_the_book(path):
+    prose = " ".join(c.source for c in load(path).cells if c.cell_type == "markdown")
+    entries = REFERENCES.split("\n- ")[1:]
+    for pattern in CITATIONS:
+        for surname, year in pattern.findall(prose.replace("\n", " ")):
+            assert any(e.startswith(surname) and f"({year or ''}" in e for e in entries), (
+                f"{surname} {year}: no entry in book/references.md"
+            )
