@@ -37,7 +37,9 @@ NOTEBOOK_PAGES = [
     for lang in EDITIONS
     for notebook in NOTEBOOKS
 ]
-PAGES = [f"{prefix}{page}.html" for prefix in EDITIONS.values() for page in ("index", "book/references")]
+PAGES = [
+    f"{prefix}{page}.html" for prefix in EDITIONS.values() for page in ("index", "book/references")
+]
 PAGES += NOTEBOOK_PAGES
 VIEWPORT = {"width": 1280, "height": 900}
 ARTICLE = "article.bd-article"  # the page's own content, without the theme's navigation
@@ -254,6 +256,32 @@ def test_the_page_links_to_itself_in_the_other_edition(visit):
 def test_one_search_field_on_the_page(visit):
     fields = visit.page.locator(".search-button-field").filter(visible=True)
     expect(fields).to_have_count(1)  # the sidebar's: the theme's top bar would add a second
+
+
+PHONE = {"width": 390, "height": 844}
+# Wide things a page may hold, each of which must fit its box or scroll inside it.
+WIDE = "table, mjx-container[display='true'], div.highlight pre, .cell_output pre, img"
+OVERFLOWING = """(page, selector) => [...page.querySelectorAll(selector)].flatMap(element => {
+    const limit = page.getBoundingClientRect().right + 1;
+    for (let box = element; box && box !== page; box = box.parentElement) {
+        const scrolls = ["auto", "scroll"].includes(getComputedStyle(box).overflowX);
+        if (scrolls && box.getBoundingClientRect().right <= limit) return [];
+    }
+    return element.getBoundingClientRect().right > limit ? [element.outerHTML.slice(0, 80)] : [];
+})"""
+
+
+def test_wide_tables_math_and_code_scroll_in_their_own_box_at_1280_px_and_on_a_phone(visit):
+    article = visit.page.locator(ARTICLE)
+    try:
+        for size in (VIEWPORT, PHONE):
+            visit.page.set_viewport_size(size)
+            width = visit.page.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= size["width"], f"the page scrolls sideways at {size['width']} px"
+            cut = article.evaluate(OVERFLOWING, WIDE)
+            assert not cut, f"cut off at {size['width']} px, with no scroll bar of its own: {cut}"
+    finally:
+        visit.page.set_viewport_size(VIEWPORT)
 
 
 # Last of a page's tests, so that it also sees what the clicks and MathJax's fonts requested.
