@@ -6,9 +6,19 @@ _build/src/en and _build/src/zh, and builds _build/html (English) and _build/htm
 `make test` checks, so nothing is executed here.
 """
 
+import base64
+import importlib.util
 import json
+import pathlib
 
 from docutils import nodes
+
+# The learner's copy of a notebook (no outputs), as `make lab` makes it: etc/my_notebooks.py.
+_spec = importlib.util.spec_from_file_location(
+    "my_notebooks", pathlib.Path(__file__).resolve().parents[1] / "etc" / "my_notebooks.py"
+)
+my_notebooks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(my_notebooks)
 
 project = "The ReLU course"
 author = "the course's authors"
@@ -23,7 +33,7 @@ html_css_files = ["course.css"]
 
 html_theme = "sphinx_book_theme"
 html_theme_options = {
-    "use_download_button": True,  # the page's notebook, as stored in the course
+    "use_download_button": False,  # from disk it would show JSON: the note's link downloads
     "use_fullscreen_button": False,
     "use_repository_button": False,
     "launch_buttons": {},  # no Binder or Colab: nothing on a page goes online
@@ -43,9 +53,9 @@ EDITIONS = {
         "open_deeper": "Optional: open this side road (the core path reads complete without it)",
         "note": """```{{admonition}} Run this notebook yourself
 :class: tip
-This page is `notebooks/{name}` as stored in the course, outputs included:
-{{download}}`download the notebook <{file}>`.
-To run it, get the course and type `make lab` in its folder: JupyterLab opens your own copy.
+This page is `notebooks/{name}` as stored in the course, outputs included.
+{download}Download the notebook</a> without its outputs, so that every prediction it asks for is
+yours, and open it in JupyterLab; or get the course and type `make lab` in its folder.
 ```""",
     },
     "zh_CN": {
@@ -54,11 +64,11 @@ To run it, get the course and type `make lab` in its folder: JupyterLab opens yo
         "hide": "隐藏参考答案",
         "deeper": "深入：",
         "open_deeper": "选读：点击展开（不读这一节，主线也完整）",
-        "note": """```{{admonition}} 自己运行这个笔记本
-:class: tip
-本页就是课程中保存的 `notebooks/zh/{name}`，包括输出：{{download}}`下载这个笔记本 <{file}>`。
-要运行它，请获取课程，在课程目录中输入 `make lab EDITION=zh`：JupyterLab 会打开你自己的副本。
-```""",
+        # One line of prose: a line break between Chinese characters would show as a space.
+        "note": "```{{admonition}} 自己运行这个笔记本\n:class: tip\n"
+        "本页就是课程中保存的 `notebooks/zh/{name}`，包括输出。{download}下载这个笔记本</a>"
+        "（不带输出，这样每个预测都是你自己做的），用 JupyterLab 打开；"
+        "或者获取课程，在课程目录中输入 `make lab EDITION=zh`。\n```",
     },
 }
 
@@ -81,7 +91,12 @@ def add_run_locally(app, docname, source):
         return
     notebook = json.loads(source[0])
     file = docname.rsplit("/", 1)[1] + ".ipynb"
-    text = edition(app.config)["note"].format(name=file, file=file)
+    # A data: address, so that the link downloads even from a book opened from disk (a browser
+    # shows a file:// notebook as text, whatever the link's download attribute says).
+    copy = json.dumps(my_notebooks.learner_copy(notebook), ensure_ascii=False, indent=1)
+    address = "data:application/x-ipynb+json;base64," + base64.b64encode(copy.encode()).decode()
+    download = f'<a class="download-notebook" download="{file}" href="{address}">'
+    text = edition(app.config)["note"].format(name=file, download=download)
     note = {"cell_type": "markdown", "id": "run-it-yourself", "metadata": {}, "source": text}
     notebook["cells"].insert(1, note)
     source[0] = json.dumps(notebook)

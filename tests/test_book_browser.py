@@ -271,6 +271,20 @@ OVERFLOWING = """(page, selector) => [...page.querySelectorAll(selector)].flatMa
 })"""
 
 
+@pytest.mark.parametrize("visit", NOTEBOOK_PAGES, indirect=True, ids=page_id)
+def test_the_download_link_saves_the_notebook_without_outputs_even_from_disk(visit):
+    with visit.page.expect_download(timeout=10_000) as download:
+        visit.page.locator(f"{ARTICLE} a.download-notebook").click()
+    assert download.value.suggested_filename == pathlib.Path(visit.name).stem + ".ipynb"
+    saved = json.loads(pathlib.Path(download.value.path()).read_text(encoding="utf-8"))
+    course = notebook_of(visit)
+    assert [c["source"] for c in saved["cells"]] == [
+        "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        for c in course["cells"]
+    ]
+    assert all(c["outputs"] == [] for c in saved["cells"] if c["cell_type"] == "code")
+
+
 def test_wide_tables_math_and_code_scroll_in_their_own_box_at_1280_px_and_on_a_phone(visit):
     article = visit.page.locator(ARTICLE)
     try:
