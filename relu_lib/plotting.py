@@ -22,6 +22,7 @@ __all__ = [
     "plot_function_and_derivative",
     "plot_per_layer",
     "activation_color",
+    "describe_figure",
     "ACTIVATION_COLORS",
 ]
 
@@ -119,6 +120,34 @@ COURSE_STYLE = {
     "xtick.color": "#333333",
     "ytick.color": "#333333",
 }
+
+
+def _plain(text):
+    """Matplotlib's mathtext as a reader hears it: $\\sigma'(x)$ -> σ'(x)."""
+    for tex, plain in (("\\sigma", "σ"), ("\\alpha", "α"), ("\\tanh", "tanh"), ("\\cdot", "·")):
+        text = text.replace(tex, plain)
+    return re.sub(r"[$\\{}]", "", text).strip()
+
+
+def describe_figure(fig):
+    """A figure in words, for a reader who cannot see it (the book's alt text): its title, then
+    each panel's title, axes and labelled curves, e.g.
+    ``Figure, 2 panels: "ReLU" (f(x) against x; curves ReLU, ReLU'); "sigmoid" (...)``.
+    ``setup_notebook`` makes it a figure's text output in place of matplotlib's
+    ``<Figure size 640x480 with 2 Axes>``."""
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.has_data()]
+    said = []
+    for ax in panels:
+        labels = [label for label in ax.get_legend_handles_labels()[1] if not label.startswith("_")]
+        y, x = _plain(ax.get_ylabel()), _plain(ax.get_xlabel())
+        axes = f"{y} against {x}" if x and y else f"x-axis {x}" if x else f"y-axis {y}" if y else ""
+        curves = f"curves {', '.join(map(_plain, labels))}" if labels else ""
+        inside = "; ".join(part for part in (axes, curves) if part)
+        title = _plain(ax.get_title() or ax.get_title(loc="left"))
+        said.append(f'"{title}"' + (f" ({inside})" if inside else "") if title else f"({inside})")
+    suptitle = _plain(fig.get_suptitle()) if hasattr(fig, "get_suptitle") else ""
+    count = f"{len(panels)} panel{'s' * (len(panels) != 1)}"
+    return f"Figure, {count}" + (f", {suptitle}" if suptitle else "") + ": " + "; ".join(said)
 
 
 def use_course_style():

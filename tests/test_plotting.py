@@ -119,3 +119,18 @@ def test_two_curves_of_one_activation_fall_back_to_the_cycle_to_stay_distinct():
     assert len(set(colors)) == 2
     fig = rl.plot_curves(x, {"ReLU": x}, styles={"ReLU": {"color": "black"}})
     assert fig.axes[0].lines[0].get_color() == "black"
+
+
+def test_describe_figure_says_each_panels_title_axes_and_curves_in_plain_words():
+    fig, axes = rl.new_figure(ncols=2)
+    x = np.linspace(-2, 2, 5)
+    axes[0].plot(x, rl.relu(x), label="ReLU")
+    axes[0].plot(x, rl.relu_grad(x), label="_hidden")  # matplotlib's convention: no legend entry
+    axes[0].set(title="ReLU and its derivative", xlabel="x", ylabel="f(x)")
+    axes[1].plot(x, rl.sigmoid(x), label=r"$\sigma(x)$")
+    fig.suptitle("Two activations")
+    assert rl.describe_figure(fig) == (
+        'Figure, 2 panels, Two activations: "ReLU and its derivative" (f(x) against x; '
+        "curves ReLU); (curves σ(x))"
+    )
+    plt.close(fig)
