@@ -9,6 +9,7 @@ _build/src/en and _build/src/zh, and builds _build/html (English) and _build/htm
 import base64
 import importlib.util
 import json
+import logging
 import pathlib
 
 from docutils import nodes
@@ -83,6 +84,11 @@ def configure_edition(app, config):
     config.html_context["edition"] = "zh" if config.language == "zh_CN" else "en"
     config.nb_code_prompt_show = edition(config)["show"]  # only solutions are hidden (hide-cell)
     config.nb_code_prompt_hide = edition(config)["hide"]
+    if config.language == "zh_CN":  # jieba splits the text; these terms stay whole words
+        logging.getLogger("jieba").setLevel(logging.WARNING)  # not its dictionary's load times
+        config.html_search_options = {
+            "dict": str(pathlib.Path(__file__).with_name("search_words_zh.txt"))
+        }
 
 
 def add_run_locally(app, docname, source):

@@ -304,3 +304,29 @@ def test_page_loads_cleanly_from_the_book_alone(visit):
     seen = {"console errors": visit.errors, "failed": visit.failed, "outside the book": outside}
     problems = {kind: items for kind, items in seen.items() if items}
     assert not problems, problems
+
+
+# The Chinese search needs jieba (requirements.txt) to index Chinese words at all; the course's
+# terms stay whole words (book/search_words_zh.txt). An English word works in both editions.
+SEARCHES = [
+    ("zh", "梯度"),
+    ("zh", "死亡"),
+    ("zh", "激活函数"),
+    ("zh", "gradient"),
+    ("en", "gradient"),
+]
+
+
+@pytest.mark.parametrize("lang, word", SEARCHES, ids=[f"{lang}-{w}" for lang, w in SEARCHES])
+def test_search_finds_the_notebooks_that_contain_the_word(tab, book, lang, word):
+    tab.goto(f"{(book / EDITIONS[lang] / 'search.html').as_uri()}?q={urllib.parse.quote(word)}")
+    results = tab.locator("#search-results ul.search li a")
+    expect(results.first).to_be_visible(timeout=20_000)
+    found = {pathlib.Path(urllib.parse.urlsplit(a).path).stem for a in results.evaluate_all(
+        "links => links.map(a => a.href)")}  # fmt: skip
+    folder = ROOT / "notebooks" / ("zh" if lang == "zh" else "")
+    holding = {
+        p.stem for p in folder.glob("[0-9][0-9]_*.ipynb") if word in p.read_text(encoding="utf-8")
+    }
+    assert holding and holding & found, f"{word}: found {sorted(found)}; in {sorted(holding)}"
+    tab.goto("about:blank")

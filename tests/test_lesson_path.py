@@ -235,15 +235,18 @@ def test_no_core_cell_is_only_claims_unless_it_is_the_verdict(path):
 
 
 def bound_and_loaded(node):
-    bound, loaded = set(), set()
+    """Names a statement sets, and the names it reads (a function's own parameters aside)."""
+    bound, loaded, parameters = set(), set(), set()
     for sub in ast.walk(node):
         if isinstance(sub, ast.Name):
             (loaded if isinstance(sub.ctx, ast.Load) else bound).add(sub.id)
+        elif isinstance(sub, ast.arg):
+            parameters.add(sub.arg)
         elif isinstance(sub, (ast.FunctionDef, ast.ClassDef)):
             bound.add(sub.name)
         elif isinstance(sub, (ast.Import, ast.ImportFrom)):
             bound.update((a.asname or a.name).split(".")[0] for a in sub.names)
-    return bound, loaded
+    return bound, loaded - parameters
 
 
 def reads_before_set(source, names):
@@ -296,6 +299,7 @@ def test_the_rules_find_a_section_its_end_and_its_budget():
     assert claim_lines(text(cells[2])) == (1, {2, 3}) and only_claims("rl.claim(True, 'a')\n")
     assert not only_claims(text(cells[2])) and only_claims("for x in y:\n    rl.claim(x, 'a')")
     assert bound_and_loaded(parse("y = x + 1\nimport numpy as np")) == ({"y", "np"}, {"x"})
+    assert bound_and_loaded(parse("def f(x):\n    return x + y")) == ({"f"}, {"y"})
     assert reads_before_set("x = x + 1\nfor y in z: print(y)\nprint(w)", {"x", "y", "w"}) == (
         {"x", "w"},
         {"w"},
