@@ -173,3 +173,26 @@ def test_bad_alpha_is_named(alpha, error, match):
     for f in (rl.leaky_relu, rl.leaky_relu_grad):
         with pytest.raises(error, match=match):
             f([1.0], alpha=alpha)
+
+
+# From notebook 04: the derivatives its Figures 1 and 2 plot are autograd's at every plotted
+# point, 0 included. exp and tanh are float64 code of NumPy's and of PyTorch's own, so their last
+# bit or two may differ (about 1e-16 below 1): 1e-14 leaves about a hundred such units.
+@pytest.mark.parametrize(
+    "derivative, function, grid, tolerance",
+    [
+        (rl.relu_grad, torch.relu, np.linspace(-3, 3, 601), 0.0),
+        (rl.relu_grad, torch.relu, np.linspace(-5, 5, 1001), 0.0),
+        (rl.sigmoid_grad, torch.sigmoid, np.linspace(-5, 5, 1001), 1e-14),
+        (rl.tanh_grad, torch.tanh, np.linspace(-5, 5, 1001), 1e-14),
+    ],
+    ids=["figure 1 ReLU", "figure 2 ReLU", "figure 2 sigmoid", "figure 2 tanh"],
+)
+def test_the_plotted_derivatives_are_autograds_at_every_plotted_point(
+    derivative, function, grid, tolerance
+):
+    assert 0.0 in grid
+    x = torch.tensor(grid, requires_grad=True)
+    function(x).sum().backward()  # elementwise: the gradient of the sum is f'(x) at each point
+    deviation = np.abs(derivative(grid) - x.grad.numpy()).max()
+    assert deviation == 0 if tolerance == 0 else deviation < tolerance

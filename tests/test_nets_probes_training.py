@@ -256,3 +256,31 @@ def test_the_h200_measurements_ship_with_relu_lib():
     assert memory[0]["fwd_peak_MiB"] == 1185.0
     with pytest.raises(ValueError, match="unknown measurements"):
         rl.load_measurements("h100")
+
+
+# From notebook 02, which compares initialisations network by network on the same draws.
+NB02_SIZES = [64] + [128] * 30 + [10]  # notebook 02's networks
+
+
+@pytest.mark.parametrize("seed", [0, 9])
+@pytest.mark.parametrize("other", ["xavier", 64.0])
+def test_make_mlp_same_seed_draws_the_same_weights_for_every_normal_init_up_to_one_scale_per_layer(
+    seed, other
+):
+    he = rl.linear_layers(rl.make_mlp(NB02_SIZES, "relu", "he", seed=seed))
+    scaled = rl.linear_layers(rl.make_mlp(NB02_SIZES, "relu", other, seed=seed))
+    for he_layer, other_layer in zip(he, scaled, strict=True):
+        ratio = other_layer.weight / he_layer.weight
+        # one constant per layer: the ratio's spread is below 1e-6 of its size (float32 rounding)
+        assert (ratio.std() / ratio.mean()).item() < 1e-6
+        # and that one constant is the ratio of the standard deviations the two inits ask for
+        n_in = he_layer.in_features
+        variance = 2 / (n_in + he_layer.out_features) if other == "xavier" else other / n_in
+        assert ratio.mean().item() == pytest.approx((variance / (2 / n_in)) ** 0.5, rel=1e-5)
+
+
+def test_make_mlp_different_seeds_draw_different_weights_not_a_rescaled_copy():
+    a = rl.linear_layers(rl.make_mlp(NB02_SIZES[:3], "relu", "he", seed=0))[0].weight
+    b = rl.linear_layers(rl.make_mlp(NB02_SIZES[:3], "relu", "xavier", seed=1))[0].weight
+    assert (b / a).std().item() > 1e-2
+    assert not torch.allclose(a, b)

@@ -84,3 +84,27 @@ def test_bad_inputs_are_named():
 
 def test_integer_tensors_stay_integer():
     assert rl.ReLU()(torch.tensor([-2, 3])).tolist() == [0, 3]
+
+
+# From notebook 08, whose lesson is PyTorch's own spellings of ReLU, not the course's module.
+MODULE_EDGES = [
+    0.0,
+    -0.0,
+    float("nan"),
+    float("inf"),
+    float("-inf"),
+    1e-45,
+    -1e-45,
+    3.4e38,
+    -3.4e38,
+]
+
+
+@pytest.mark.parametrize("inplace", [False, True])
+def test_module_gives_the_bits_of_nn_relu_and_rl_relu_on_edge_cases(inplace):
+    draws = torch.randn(10_000, generator=torch.Generator().manual_seed(0))
+    x = torch.cat([draws, torch.tensor(MODULE_EDGES)])
+    ours, theirs = rl.ReLU(inplace=inplace)(x.clone()), nn.ReLU(inplace=inplace)(x.clone())
+    reference = torch.from_numpy(rl.relu(x.numpy()))
+    assert torch.equal(ours.view(torch.int32), theirs.view(torch.int32))  # -0.0 and NaN too
+    assert torch.equal(ours.view(torch.int32), reference.view(torch.int32))
