@@ -8,7 +8,7 @@ from .core import NOT_ATTEMPTED, call_learner, is_stub, numeric_answer, scalar_a
 
 __all__ = ["check_leaky_relu", "check_rrelu_fraction_below", "check_prelu_slope_grad"]
 
-RUN_ON = " Run on: the next cell measures it."
+RUN_ON = " Run on: the Going deeper section below measures it."
 READ_ON = " Read on: the next cells derive it and check it against autograd."
 
 
