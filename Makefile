@@ -32,6 +32,9 @@ $(error TORCH must be auto, pypi or cpu; got '$(TORCH)')
 endif
 TORCH_PIN := $(shell sed -n 's/^torch==//p' requirements.txt)
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+# The same settings with JupyterLab's language set to Chinese: `make lab EDITION=zh` points
+# JupyterLab at this folder, so the learner's own settings are never written.
+LAB_SETTINGS_ZH := $(VENV)/share/jupyter/lab/settings-zh
 # The course's JupyterLab extension (etc/lab-extension: worked solutions stay closed on Run All),
 # built and committed; an editable install skips pyproject's data-files, so setup copies it.
 LAB_EXTENSION := etc/lab-extension/labextension
@@ -62,6 +65,9 @@ $(STAMP): requirements.txt pyproject.toml etc/jupyterlab-overrides.json $(LAB_EX
 		$(BIN)/python -m pip install --quiet -r requirements.txt -e .
 	@# JupyterLab's settings for this venv only: no news or update checks (they go online).
 	mkdir -p $(dir $(LAB_SETTINGS)) && cp etc/jupyterlab-overrides.json $(LAB_SETTINGS)
+	mkdir -p $(LAB_SETTINGS_ZH) && $(BIN)/python -c 'import json, sys; settings = json.load(open(sys.argv[1])); \
+		settings["@jupyterlab/translation-extension:plugin"] = {"locale": "zh_CN"}; \
+		json.dump(settings, open(sys.argv[2], "w"), indent=2)' etc/jupyterlab-overrides.json $(LAB_SETTINGS_ZH)/overrides.json
 	rm -rf $(VENV)/share/jupyter/labextensions/relu-course-lab
 	mkdir -p $(VENV)/share/jupyter/labextensions
 	cp -r $(LAB_EXTENSION) $(VENV)/share/jupyter/labextensions/relu-course-lab
@@ -77,7 +83,8 @@ lab: $(STAMP) my-notebooks ## open JupyterLab on your copies of the notebooks (E
 		"in its terminal, or use another port: make lab PORT=8899" if taken else 0)'
 	@echo "JupyterLab on http://127.0.0.1:$(PORT)/lab (open the link with ?token= below). Stop it: Ctrl-C, then y."
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.port_retries=0 \
-		--notebook-dir=$(MY_NOTEBOOKS) $(ROOT_FLAG)
+		--notebook-dir=$(MY_NOTEBOOKS) $(ROOT_FLAG) \
+		$(if $(filter zh,$(EDITION)),--LabApp.app_settings_dir=$(abspath $(LAB_SETTINGS_ZH)))
 
 # Standard library only: runs with the Python that makes .venv, before anything is installed.
 LEARNER := $(PYTHON) etc/my_notebooks.py

@@ -29,6 +29,8 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # The longest notebook runs in about 35 s alone; two run side by side on a loaded machine.
 RUN_TIMEOUT_MS = 300_000
 LOAD_TIMEOUT_MS = 90_000
+# `make lab EDITION=zh`: the course's settings with the language set to Chinese (Makefile).
+ZH_SETTINGS = pathlib.Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings-zh"
 
 
 def free_port():
@@ -40,7 +42,7 @@ def free_port():
 class Lab:
     """A running JupyterLab server: its address, token and REST API."""
 
-    def __init__(self, folder):
+    def __init__(self, folder, edition="en"):
         self.token = secrets.token_hex(16)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -65,6 +67,7 @@ class Lab:
             *("--ServerApp.port_retries=0", f"--notebook-dir={self.notebooks}", "--no-browser"),
             f"--IdentityProvider.token={self.token}",
             *(["--allow-root"] if os.geteuid() == 0 else []),
+            *([f"--LabApp.app_settings_dir={ZH_SETTINGS}"] if edition == "zh" else []),
         ]
         with self.log.open("w") as log:
             self.process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
@@ -325,3 +328,18 @@ def test_restart_and_run_all_in_jupyterlab(notebook, run_all, lab):
     assert any("✓ Correct" in text for text in said), (
         f"cell {first}: the opened worked solution, run, shows {said} {seen}"
     )
+
+
+@pytest.mark.parametrize("edition, file_menu", [("en", "File"), ("zh", "文件")])
+def test_the_menus_speak_the_editions_language(browser, tmp_path, edition, file_menu):
+    server = Lab(tmp_path, edition=edition)
+    try:
+        server.wait_until_up()
+        page = browser.new_page()
+        page.goto(f"{server.url}/lab?token={server.token}")
+        first = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").first
+        first.wait_for(timeout=LOAD_TIMEOUT_MS)
+        assert first.inner_text() == file_menu
+        page.close()
+    finally:
+        server.stop()
