@@ -294,6 +294,13 @@ def test_wide_tables_math_and_code_scroll_in_their_own_box_at_1280_px_and_on_a_p
             assert width <= size["width"], f"the page scrolls sideways at {size['width']} px"
             cut = article.evaluate(OVERFLOWING, WIDE)
             assert not cut, f"cut off at {size['width']} px, with no scroll bar of its own: {cut}"
+        wider = article.evaluate(  # the phone's size, the last of the loop
+            "a => [...a.querySelectorAll('.cell_output pre')]"
+            ".filter(p => p.scrollWidth > p.clientWidth + 1).length"
+        )
+        assert wider == 0, (
+            f"{wider} output boxes scroll sideways on a phone: their lines should wrap"
+        )
     finally:
         visit.page.set_viewport_size(VIEWPORT)
 
