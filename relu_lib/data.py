@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from sklearn.datasets import load_digits
 
-from ._checks import check_seed
+from ._checks import check_seed, shown
 from .seeds import rng
 
 __all__ = ["Dataset", "digits", "spirals", "load_measurements", "MEASUREMENTS"]
@@ -28,6 +28,47 @@ class Dataset:
     x_test: torch.Tensor
     y_test: torch.Tensor
     name: str = ""
+
+    def __post_init__(self):
+        """Refuses, naming the field, what no classifier can train or be tested on: inputs that
+        are not (rows, features) with finite values, the two inputs with different features,
+        labels that are not one whole number >= 0 per row, an empty training or test set."""
+        for field in ("x_train", "y_train", "x_test", "y_test"):
+            if not isinstance(getattr(self, field), torch.Tensor):
+                raise TypeError(
+                    f"{field} must be a torch.Tensor; got {shown(getattr(self, field))}"
+                )
+        for x, y in (("x_train", "y_train"), ("x_test", "y_test")):
+            inputs, labels = getattr(self, x), getattr(self, y)
+            if inputs.dim() != 2:
+                raise ValueError(
+                    f"{x} must be 2-D (rows, features); got shape {tuple(inputs.shape)}"
+                )
+            if len(inputs) == 0:
+                raise ValueError(
+                    f"{x} has no rows: a model can be neither trained nor tested on it"
+                )
+            if not (inputs.is_floating_point() and torch.isfinite(inputs).all()):
+                raise ValueError(f"{x} must hold finite floating-point numbers (no NaN or inf)")
+            if labels.dim() != 1 or len(labels) != len(inputs):
+                raise ValueError(
+                    f"{y} must hold one class label per row of {x} ({len(inputs)}); "
+                    f"got shape {tuple(labels.shape)}"
+                )
+            if labels.is_floating_point() or labels.is_complex() or labels.dtype == torch.bool:
+                raise TypeError(
+                    f"{y} must hold whole-number class labels; got {labels.dtype} "
+                    "(convert them with .long())"
+                )
+            if labels.min() < 0:
+                raise ValueError(
+                    f"{y} must hold class labels 0, 1, 2, ...; got {labels.min().item()}"
+                )
+        if self.x_test.shape[1] != self.x_train.shape[1]:
+            raise ValueError(
+                f"x_test must have x_train's {self.x_train.shape[1]} features; "
+                f"got {self.x_test.shape[1]}"
+            )
 
     @property
     def n_features(self):

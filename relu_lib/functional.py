@@ -18,12 +18,10 @@ autograd; for gradients, use torch's functions or ``ReLUFunction``.
   have, e.g. a float16 input whose slope times x is beyond float16's range.
 """
 
-import numbers
-
 import numpy as np
 import torch
 
-from ._checks import shown
+from ._checks import check_real, shown
 from .seeds import shifted_seed
 
 __all__ = [
@@ -59,6 +57,11 @@ def as_real_array(x, name="x"):
     tensor gives its values (detached, on the CPU)."""
     if isinstance(x, torch.Tensor):
         x = _tensor_values(x, name)
+    if isinstance(x, np.ma.MaskedArray):  # np.asarray would drop the mask: a masked -1 -> 0
+        raise TypeError(
+            f"{name} is a masked array, whose mask the result would lose: pass "
+            f"{name}.filled(value) for the values you want, and mask the result again"
+        )
     try:
         arr = np.asarray(x)
     except (TypeError, ValueError) as err:  # ragged lists and the like
@@ -81,14 +84,6 @@ def as_real_array(x, name="x"):
 def _as_float_array(x, name="x"):
     arr = as_real_array(x, name)
     return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
-
-
-def _real_scalar(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {value!r} ({type(value).__name__})")
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite; got {value!r}")
-    return float(value)
 
 
 def _slope(alpha, dtype, name="alpha"):
@@ -144,7 +139,7 @@ def leaky_relu(x, alpha=0.01):
     :math:`\alpha \le 1` (negative :math:`\alpha` included); for :math:`\alpha > 1` it is
     :math:`\alpha\,\mathrm{leaky\_relu}(x, 1/\alpha)`, a different function.
     """
-    alpha = _real_scalar(alpha, "alpha")
+    alpha = float(check_real(alpha, "alpha"))
     arr = _as_float_array(x)
     return _positive_or_scaled(arr, _slope(alpha, arr.dtype))
 
@@ -152,7 +147,7 @@ def leaky_relu(x, alpha=0.01):
 def leaky_relu_grad(x, alpha=0.01):
     r"""Derivative of Leaky ReLU: 1 for :math:`x > 0`, :math:`\alpha` for :math:`x \le 0`
     (PyTorch's value at 0). NaN gives NaN."""
-    alpha = _real_scalar(alpha, "alpha")
+    alpha = float(check_real(alpha, "alpha"))
     arr = _as_float_array(x)
     return _keep_nan(np.where(arr > 0, arr.dtype.type(1), _slope(alpha, arr.dtype)), arr)
 
@@ -243,8 +238,8 @@ def rrelu(x, lower=1 / 8, upper=1 / 3, training=False, rng=None):
     ``lower`` and ``upper`` are slopes in [0, 1] with ``lower <= upper``; anything else is a
     ``ValueError`` naming the offending bound. Float dtype is kept; integers give float64.
     """
-    lower = _real_scalar(lower, "lower")
-    upper = _real_scalar(upper, "upper")
+    lower = float(check_real(lower, "lower"))
+    upper = float(check_real(upper, "upper"))
     for name, value in (("lower", lower), ("upper", upper)):
         if not 0 <= value <= 1:
             raise ValueError(f"{name} must be a slope in [0, 1]; got {name}={value!r}")

@@ -72,14 +72,21 @@ def _check_init(init):
 
 
 def _check_finite_weights(layers, init):
-    """A gain so large that the weights overflow float32 builds a model of inf and NaN."""
+    """A gain so large that the weights overflow float32 builds a model of inf and NaN; one so
+    small that they underflow builds a model of zeros, which nothing can train."""
     for i, linear in enumerate(layers, start=1):
+        std = math.sqrt(float(init) / linear.in_features)
         if not torch.isfinite(linear.weight).all():
-            std = math.sqrt(float(init) / linear.in_features)
             raise ValueError(
                 f"init={init!r} draws weights with standard deviation sqrt(init / fan_in) = "
                 f"{std:.3g} in layer {i}, beyond {linear.weight.dtype}'s range: they overflow "
                 "to inf. Choose a smaller gain."
+            )
+        if not linear.weight.any():
+            raise ValueError(
+                f"init={init!r} draws weights with standard deviation sqrt(init / fan_in) = "
+                f"{std:.3g} in layer {i}, below {linear.weight.dtype}'s smallest number: every "
+                "weight underflows to 0. Choose a larger gain."
             )
 
 

@@ -73,9 +73,75 @@ def test_train_refuses_a_dataset_of_another_dtype(data):
     as_float64 = rl.Dataset(data.x_train.double(), data.y_train, data.x_test.double(), data.y_test)
     with pytest.raises(TypeError, match=r"data\.x_train is torch\.float64 but the model's"):
         rl.train(mlp(), as_float64)
-    float_labels = rl.Dataset(data.x_train, data.y_train.float(), data.x_test, data.y_test)
+    int32_labels = rl.Dataset(data.x_train, data.y_train.int(), data.x_test, data.y_test)
     with pytest.raises(TypeError, match=r"data\.y_train must hold int64 class labels"):
-        rl.train(mlp(), float_labels)
+        rl.train(mlp(), int32_labels)
+
+
+def dataset_with(data, **fields):
+    kept = {f: getattr(data, f) for f in ("x_train", "y_train", "x_test", "y_test")}
+    return rl.Dataset(**(kept | fields))
+
+
+BAD_DATASETS = {
+    "1-D inputs": (
+        {"x_train": torch.zeros(22)},
+        ValueError,
+        r"x_train must be 2-D \(rows, features\); got shape \(22,\)",
+    ),
+    "2-D labels": (
+        {"y_train": torch.zeros(22, 2, dtype=torch.long)},
+        ValueError,
+        r"y_train must hold one class label per row of x_train \(22\); got shape \(22, 2\)",
+    ),
+    "rows and labels differ": (
+        {"y_test": torch.zeros(3, dtype=torch.long)},
+        ValueError,
+        r"y_test must hold one class label per row of x_test",
+    ),
+    "test features differ": (
+        {"x_test": torch.zeros(8, 3)},
+        ValueError,
+        r"x_test must have x_train's 2 features; got 3",
+    ),
+    "negative labels": (
+        {"y_train": -torch.ones(22, dtype=torch.long)},
+        ValueError,
+        r"y_train must hold class labels 0, 1, 2, \.\.\.; got -1",
+    ),
+    "float labels": (
+        {"y_train": torch.zeros(22)},
+        TypeError,
+        r"y_train must hold whole-number class labels; got torch\.float32 \(convert them with",
+    ),
+    "empty test set": (
+        {"x_test": torch.zeros(0, 2), "y_test": torch.zeros(0, dtype=torch.long)},
+        ValueError,
+        r"x_test has no rows",
+    ),
+    "NaN inputs": (
+        {"x_train": torch.full((22, 2), float("nan"))},
+        ValueError,
+        r"x_train must hold finite floating-point numbers \(no NaN or inf\)",
+    ),
+    "integer inputs": (
+        {"x_test": torch.zeros(8, 2, dtype=torch.long)},
+        ValueError,
+        r"x_test must hold finite floating-point",
+    ),
+    "not a tensor": (
+        {"y_test": [0, 1]},
+        TypeError,
+        r"y_test must be a torch\.Tensor; got \[0, 1\] \(list\)",
+    ),
+}
+
+
+@pytest.mark.parametrize("fields, error, match", BAD_DATASETS.values(), ids=BAD_DATASETS)
+def test_a_dataset_no_model_can_train_on_is_refused_naming_the_field(data, fields, error, match):
+    assert data.x_train.shape == (22, 2) and len(data.x_test) == 8  # what the messages say
+    with pytest.raises(error, match=match):
+        dataset_with(data, **fields)
 
 
 @pytest.mark.parametrize("kwargs", [{"lr": float("inf")}, {"lr": [0.1, float("nan")]}])
@@ -301,3 +367,23 @@ def test_a_slope_that_fits_float64_still_works_there():
 def test_scalars_and_0d_input_give_0d_arrays(f, x):
     out = f(x)
     assert type(out) is np.ndarray and out.shape == ()
+
+
+def test_a_gain_so_small_that_every_weight_underflows_is_refused():
+    with pytest.raises(ValueError, match=r"init=1e-300 .* below torch\.float32's smallest number"):
+        rl.make_mlp([4, 8, 2], init=1e-300)
+    tiny = rl.make_mlp([4, 8, 2], init=1e-80, seed=0)  # subnormal weights: small, not zero
+    assert all(layer.weight.any() for layer in rl.linear_layers(tiny))
+
+
+@pytest.mark.parametrize("f", [rl.relu, rl.leaky_relu, rl.relu_grad, rl.sigmoid])
+def test_a_masked_array_is_refused_rather_than_unmasked(f):
+    masked = np.ma.masked_array([-1.0, 2.0], mask=[True, False])
+    with pytest.raises(TypeError, match=r"x is a masked array, whose mask the result would lose"):
+        f(masked)
+
+
+def test_a_slope_beyond_float64_as_a_python_int_is_named():
+    assert rl.leaky_relu(np.array([-1.0]), alpha=2**70)[0] == -(2.0**70)  # a float64 number
+    with pytest.raises(ValueError, match=r"alpha must be finite; got alpha=1000"):
+        rl.leaky_relu(np.array([-1.0]), alpha=10**400)
