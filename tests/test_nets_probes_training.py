@@ -284,3 +284,49 @@ def test_make_mlp_different_seeds_draw_different_weights_not_a_rescaled_copy():
     b = rl.linear_layers(rl.make_mlp(NB02_SIZES[:3], "relu", "xavier", seed=1))[0].weight
     assert (b / a).std().item() > 1e-2
     assert not torch.allclose(a, b)
+
+
+# Notebook 05 kills units (incoming weights 0, bias -1) and says that relu_lib's plain SGD
+# leaves them dead: checked here.
+def killed_network(fraction, seed=0, sizes=(64, 32, 32, 10)):
+    net = rl.make_mlp(list(sizes), activation="relu", init="he", seed=seed)
+    with torch.no_grad():
+        for layer in rl.linear_layers(net)[:2]:  # both hidden layers, as in the notebook
+            k = round(fraction * layer.out_features)
+            layer.weight[:k] = 0.0
+            layer.bias[:k] = -1.0
+    return net
+
+
+@pytest.fixture(scope="module")
+def digits_200():
+    return rl.digits(n_train=200)
+
+
+@pytest.mark.parametrize("fraction", [1 / 2, 3 / 4])
+def test_train_with_plain_sgd_leaves_killed_units_dead(digits_200, fraction):
+    stack = rl.StackedMLP([killed_network(fraction, seed=s) for s in range(3)])
+    rl.train(stack, digits_200, lr=0.1, epochs=5, batch_size=50, probe=False)
+    inputs = torch.cat([digits_200.x_train, digits_200.x_test])
+    dead = rl.dead_unit_fraction(stack, inputs)  # (networks, hidden layers)
+    assert np.all(dead >= fraction - 1e-9)
+
+
+def test_train_with_plain_sgd_does_not_move_the_killed_units_parameters(digits_200):
+    net = killed_network(1 / 2)
+    rl.train(net, digits_200, lr=0.1, epochs=3, batch_size=50, probe=False)
+    for layer in rl.linear_layers(net)[:2]:
+        k = layer.out_features // 2
+        assert torch.equal(layer.weight[:k], torch.zeros_like(layer.weight[:k]))
+        assert torch.equal(layer.bias[:k], torch.full_like(layer.bias[:k], -1.0))
+
+
+def test_weight_decay_would_move_them_so_the_check_can_fail(digits_200):
+    # The same kill with weight decay: the bias decays toward 0, so the parameters do change.
+    # (This is why the notebook uses plain SGD; a training loop that always applied decay or
+    # momentum from other units' history would fail the test above.)
+    net = killed_network(1 / 2)
+    rl.train(net, digits_200, lr=0.1, epochs=3, batch_size=50, probe=False, weight_decay=0.1)
+    layer = rl.linear_layers(net)[0]
+    k = layer.out_features // 2
+    assert not torch.equal(layer.bias[:k], torch.full_like(layer.bias[:k], -1.0))
