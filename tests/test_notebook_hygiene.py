@@ -165,10 +165,15 @@ def test_no_outputs_are_stored_as_huge_blobs(path):
     json.loads(path.read_text(encoding="utf-8"))
 
 
-def test_the_readme_maps_every_notebook():
+def test_the_readme_maps_every_notebook_with_the_minutes_it_states():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for nb in NOTEBOOKS:
-        assert f"notebooks/{nb.name}" in readme, f"README's notebook map lacks {nb.name}"
+        stated = re.search(
+            r"\*\*Time:\*\* about (\d+) minutes.*?add about (\d+)", load(nb).cells[0].source
+        )
+        for folder in ("notebooks/", "notebooks/zh/"):
+            link = f"[{folder}{nb.name}]({folder}{nb.name})"
+            assert f"{link} | {stated[1]} + {stated[2]} |" in readme, f"README's map: {link}"
 
 
 # "He et al. 2015", "Lu et al.", "Glorot & Bengio 2010", "Kakade and Lee (NeurIPS 2018)": a
