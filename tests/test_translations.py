@@ -181,3 +181,35 @@ def test_bold_and_italic_render_in_the_chinese_edition(path):
             left = LEFT_MARKERS.search(html)
             near = html[max(0, left.start() - 20) : left.end() + 20] if left else ""
             assert not left, f"{path.name} cell {chinese.id}: literal * near {near!r}"
+
+
+# A line break inside a paragraph shows as a space; between two Chinese characters, or after
+# Chinese punctuation, a space is a typo on the page ("完全相同， 所以").
+CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+BLOCK_START = r"(?![\s#>|*-]|\d+\. )"  # a new line that starts a list, quote or table is no space
+STRAY_SPACE = re.compile(
+    rf"[{CJK}][ \n]{BLOCK_START}[{CJK}]|[，。；：！？、）][ \n]{BLOCK_START}\S"
+)
+
+
+def stray_spaces(markdown):
+    """Code and math stand in as "x": the spaces around them are the writer's choice."""
+    prose = MATH.sub("x", CODE_SPAN.sub("x", re.sub(r"```.*?```", "x", markdown, flags=re.S)))
+    return [m.group() for m in STRAY_SPACE.finditer(prose)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_stray_space_inside_chinese_text(path):
+    for _, chinese in pairs(path):
+        if chinese.cell_type == "markdown":
+            assert not stray_spaces(chinese.source), f"{path.name} cell {chinese.id}"
+
+
+def test_no_stray_space_inside_the_readmes_chinese_text():
+    chinese = (ROOT / "README.md").read_text(encoding="utf-8").split("<!-- 中文版 -->")[1]
+    assert not stray_spaces(chinese)
+    assert (
+        stray_spaces("完全相同，\n所以")
+        and stray_spaces("梯度 消失")
+        and not stray_spaces("梯度\n\n消失")
+    )
