@@ -52,7 +52,12 @@ def choose(torch, system, nvidia, answers):
     unreachable = f"PyTorch's CPU-only index ({CPU_INDEX}) did not answer within {PROBE_SECONDS} s"
     if torch == "cpu":
         return "", f"{unreachable}. `make setup TORCH=pypi` takes PyPI's torch instead.", 1
-    return "", f"{unreachable}: taking PyPI's torch instead (on Linux the CUDA build, ~5 GB).", 0
+    return (
+        "",
+        f"{unreachable}: taking torch from pip's usual sources instead "
+        "(PyPI's Linux wheel is the CUDA build, about 5 GB).",
+        0,
+    )
 
 
 def main(argv):
