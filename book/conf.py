@@ -85,7 +85,9 @@ def configure_edition(app, config):
     config.nb_code_prompt_show = edition(config)["show"]  # only solutions are hidden (hide-cell)
     config.nb_code_prompt_hide = edition(config)["hide"]
     if config.language == "zh_CN":  # jieba splits the text; these terms stay whole words
-        logging.getLogger("jieba").setLevel(logging.WARNING)  # not its dictionary's load times
+        import jieba  # sets its own logger to DEBUG when imported: quiet it afterwards
+
+        jieba.setLogLevel(logging.WARNING)  # not its dictionary's load times
         config.html_search_options = {
             "dict": str(pathlib.Path(__file__).with_name("search_words_zh.txt"))
         }
