@@ -21,6 +21,7 @@ the core path reads something a side road set, so it would not run as the course
 
 import argparse
 import concurrent.futures
+import configparser
 import itertools
 import os
 import pathlib
@@ -51,10 +52,10 @@ def stated_claims(cell):
 
 DEEPER = "deeper"
 CORE_PATH = "core path"  # the run's name where an offset would be
-MASKS = [
-    (re.compile(r"\b\d+(\.\d+)?\s?(ns|µs|us|ms)\b"), "DURATION"),
-    (re.compile(r"\bat 0x[0-9a-f]+"), "at ADDRESS"),
-]
+# What nbval masks before it compares (durations, addresses): the same file, so the same masks.
+_SANITIZE = configparser.RawConfigParser()
+_SANITIZE.read(ROOT / "tests" / "nbval_sanitize.cfg", encoding="utf-8")
+MASKS = [(re.compile(_SANITIZE[s]["regex"]), _SANITIZE[s]["replace"]) for s in _SANITIZE.sections()]
 
 
 def core_path(notebook):
