@@ -19,6 +19,7 @@ Measured on the English source, the core path keeps to these budgets:
 """
 
 import ast
+import functools
 import json
 import pathlib
 import re
@@ -142,6 +143,7 @@ def is_exercise(cell):
     return cell["cell_type"] == "code" and re.search(r"\brl\.check_\w+\(", text(cell))
 
 
+@functools.cache  # the table and several tests read the same figures
 def metrics(path):
     """The figures of one English notebook, split into its core path and its Going deeper part."""
     cells = load(path)
