@@ -43,7 +43,7 @@ LAB_EXTENSION_FILES := $(LAB_EXTENSION)/package.json $(wildcard $(LAB_EXTENSION)
 CPU_ONLY := RELU_LIB_DEVICE=cpu
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help setup lab my-notebooks fresh-notebooks progress test book translations execute lint bench \
+.PHONY: help setup lab my-notebooks fresh-notebooks progress test book translations register execute lint bench \
 	robustness lab-extension clean
 
 help: ## list the targets
@@ -108,19 +108,33 @@ test: $(STAMP) book ## run the unit tests, the notebook checks (nbval), the book
 		--dist loadscope --no-loadscope-reorder --ignore=notebooks/zh \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-book: $(STAMP) ## build the course as a website: open _build/html/index.html (works offline)
+book: $(BOOK)/html/.built ## build the course as a website: open _build/html/index.html (works offline)
+	@echo "The book: $(BOOK)/html/index.html (中文版: $(BOOK)/html/zh/index.html)"
+
+# Rebuilt only when one of its sources changed (or the packages): `make test` builds it first.
+BOOK_NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb notebooks/zh/[0-9][0-9]_*.ipynb))
+BOOK_SOURCES := README.md CONTRIBUTING.md etc/my_notebooks.py $(BOOK_NOTEBOOKS) \
+	$(wildcard book/*.* book/_static/* book/_templates/*)
+$(BOOK)/html/.built: $(STAMP) $(BOOK_SOURCES)
 	rm -rf $(BOOK)/src $(BOOK)/html && mkdir -p $(BOOK)/src/{en,zh}/book $(BOOK)/src/en/notebooks $(BOOK)/src/zh/notebooks/zh
-	cp README.md book/index.md $(BOOK)/src/en/ && cp $(NOTEBOOKS) $(BOOK)/src/en/notebooks/
+	cp README.md book/index.md $(BOOK)/src/en/ && cp notebooks/[0-9][0-9]_*.ipynb $(BOOK)/src/en/notebooks/
 	cp book/references.md $(BOOK)/src/en/book/ && cp book/references.md $(BOOK)/src/zh/book/
 	cp README.md $(BOOK)/src/zh/ && cp book/index_zh.md $(BOOK)/src/zh/index.md \
 		&& cp notebooks/zh/[0-9][0-9]_*.ipynb $(BOOK)/src/zh/notebooks/zh/
+	@# CONTRIBUTING.md holds both editions: each book gets its own half, under the same name.
+	sed '/^<!-- 中文版 -->/,$$d' CONTRIBUTING.md > $(BOOK)/src/en/CONTRIBUTING.md
+	sed '1,/^<!-- 中文版 -->/d' CONTRIBUTING.md > $(BOOK)/src/zh/CONTRIBUTING.md
 	$(SPHINX) $(BOOK)/src/en $(BOOK)/html
 	$(SPHINX) -D language=zh_CN $(BOOK)/src/zh $(BOOK)/html/zh
-	@echo "The book: $(BOOK)/html/index.html (中文版: $(BOOK)/html/zh/index.html)"
+	touch $@
 
 translations: $(STAMP) ## bring i18n/zh/*.po up to date with the notebooks, then write notebooks/zh/
 	$(BIN)/python i18n/translate.py update
 	$(BIN)/python i18n/translate.py build
+	$(BIN)/python etc/claims_register.py
+
+register: $(STAMP) ## rewrite README.md's register of claims from the notebooks' verdict cells
+	$(BIN)/python etc/claims_register.py
 
 execute: $(STAMP) ## re-run every notebook in place from a clean kernel, to refresh its outputs
 	$(CPU_ONLY) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \

@@ -94,7 +94,8 @@ def configure_edition(app, config):
 
 
 def add_run_locally(app, docname, source):
-    """Put the how-to-run note under each notebook's title: the book's own, not the notebook's."""
+    """Put the how-to-run note under each notebook's title (the book's own, not the notebook's), and
+    give each figure its description as alt text."""
     if not docname.startswith("notebooks/"):
         return
     notebook = json.loads(source[0])
@@ -107,7 +108,19 @@ def add_run_locally(app, docname, source):
     text = edition(app.config)["note"].format(name=file, download=download)
     note = {"cell_type": "markdown", "id": "run-it-yourself", "metadata": {}, "source": text}
     notebook["cells"].insert(1, note)
+    describe_figures(notebook)
     source[0] = json.dumps(notebook)
+
+
+def describe_figures(notebook):
+    """Each figure's alt text is its text output: the description that `rl.setup_notebook` makes
+    a figure print (rl.describe_figure), where myst-nb would use the image's hashed file name."""
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" in data and "text/plain" in data:
+                image = cell["metadata"].setdefault("mystnb", {}).setdefault("image", {})
+                image["alt"] = "".join(data["text/plain"])
 
 
 def close_going_deeper(app, doctree):

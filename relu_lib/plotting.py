@@ -122,11 +122,19 @@ COURSE_STYLE = {
 }
 
 
+# The TeX commands the course's labels use, as a reader hears them.
+TEX_IN_WORDS = {
+    "Vert": "‖", "partial": "∂", "sigma": "σ", "alpha": "α", "delta": "δ", "kappa": "κ",
+    "ell": "ℓ", "tanh": "tanh", "cdot": "·", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥",
+    "infty": "∞", "sim": "~",
+}  # fmt: skip
+
+
 def _plain(text):
-    """Matplotlib's mathtext as a reader hears it: $\\sigma'(x)$ -> σ'(x)."""
-    for tex, plain in (("\\sigma", "σ"), ("\\alpha", "α"), ("\\tanh", "tanh"), ("\\cdot", "·")):
-        text = text.replace(tex, plain)
-    return re.sub(r"[$\\{}]", "", text).strip()
+    """Matplotlib's mathtext as a reader hears it: $\\sigma'(x)$ -> σ'(x),
+    $\\Vert\\partial L/\\partial W\\Vert$ -> ‖∂L/∂W‖."""
+    text = re.sub(r"\\([A-Za-z]+)", lambda m: TEX_IN_WORDS.get(m[1], ""), text)  # \\mathrm: ""
+    return re.sub(r"[${}]", "", text).replace("∂ ", "∂").strip()
 
 
 def describe_figure(fig):

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from ._checks import check_int
-from .plotting import use_course_style
+from .plotting import describe_figure, use_course_style
 from .seeds import shifted_seed
 
 __all__ = ["setup_notebook", "get_device"]
@@ -49,4 +49,26 @@ def setup_notebook(seed=0, threads=1):
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
     use_course_style()
+    describe_figures_in_words()
     return get_device()
+
+
+def describe_figures_in_words():
+    """In a notebook, make each figure's text output its description (``describe_figure``)
+    instead of ``<Figure size 640x480 with 2 Axes>``: the book uses it as the figure's alt text,
+    and nbval compares it like any printed text. Outside IPython it does nothing."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        # Jupyter's inline backend, configured when it is first loaded (usually at the first
+        # figure), drops every formatter registered for Figure: load it first. Importing it
+        # again is a no-op, and outside the inline backend its import configures nothing.
+        import matplotlib_inline.backend_inline  # noqa: F401
+        from matplotlib.figure import Figure
+
+        shell.display_formatter.formatters["text/plain"].for_type(
+            Figure, lambda figure, printer, cycle: printer.text(describe_figure(figure))
+        )

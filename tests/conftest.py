@@ -27,9 +27,9 @@ def edited_notebooks():
 
 # `make test` hands each worker one module or notebook at a time, in the order below
 # (pytest-xdist's --dist loadscope --no-loadscope-reorder). Longest first, so that the JupyterLab
-# run (minutes, in eight items: xdist's own reordering, by item count, would start it last)
-# begins at once while the other worker takes the book's browser tests and then the notebooks,
-# and the short unit-test modules fill in at the end.
+# tests (a minute or two in a dozen items: xdist's own reordering, by item count, would start
+# them last) begin at once while the other worker takes the book's browser tests and then the
+# notebooks, and the short unit-test modules fill in at the end.
 FIRST_TO_LAST = ("tests/test_lab_browser.py", "tests/test_book_browser.py", "notebooks/")
 
 

@@ -38,7 +38,9 @@ NOTEBOOK_PAGES = [
     for notebook in NOTEBOOKS
 ]
 PAGES = [
-    f"{prefix}{page}.html" for prefix in EDITIONS.values() for page in ("index", "book/references")
+    f"{prefix}{page}.html"
+    for prefix in EDITIONS.values()
+    for page in ("index", "book/references", "CONTRIBUTING")
 ]
 PAGES += NOTEBOOK_PAGES
 VIEWPORT = {"width": 1280, "height": 900}
@@ -170,6 +172,15 @@ def test_every_image_is_drawn(visit):
         "images => images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
     )
     assert not broken, f"images not drawn: {broken}"
+
+
+@pytest.mark.parametrize("visit", NOTEBOOK_PAGES, indirect=True, ids=page_id)
+def test_every_figure_says_in_its_alt_text_what_it_shows(visit):
+    """The figure's description (rl.describe_figure: its panels' titles, axes and curves), not
+    the hashed file name that myst-nb gives an image without one."""
+    alts = visit.page.locator(f"{ARTICLE} img").evaluate_all("images => images.map(i => i.alt)")
+    assert alts, "a notebook page without a figure"
+    assert all(re.fullmatch(r'Figure, \d panels?(, [^:]+)?: [("].+', alt) for alt in alts), alts
 
 
 def test_math_is_typeset(visit):

@@ -75,7 +75,8 @@ def test_makefile_installs_from_requirements_and_ci_runs_the_readme_commands():
     assert commands == ["BROWSER_TESTS=required make test", "make robustness"]
     readme = (ROOT / "README.md").read_text()
     assert "make lab" in readme and "make test" in readme
-    assert "`make robustness`" in readme and "CI runs it after `make test`" in readme
+    contributing = (ROOT / "CONTRIBUTING.md").read_text()
+    assert "`make robustness`" in contributing and "CI runs it after `make test`" in contributing
 
 
 def test_every_public_name_of_relu_lib_is_defined_once():

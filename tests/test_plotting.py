@@ -134,3 +134,13 @@ def test_describe_figure_says_each_panels_title_axes_and_curves_in_plain_words()
         "curves ReLU); (curves σ(x))"
     )
     plt.close(fig)
+
+
+def test_describe_figure_reads_tex_as_symbols_and_drops_unknown_commands():
+    fig, (ax,) = rl.new_figure()
+    ax.plot([0, 1], [0, 1], label=r"$\delta_l$ for $x \leq 0$")
+    ax.set_title(r"weight gradient $\Vert\partial L/\partial W_l\Vert$, $\mathrm{Var}(w)$")
+    assert rl.describe_figure(fig) == (
+        'Figure, 1 panel: "weight gradient ‖∂L/∂W_l‖, Var(w)" (curves δ_l for x ≤ 0)'
+    )
+    plt.close(fig)

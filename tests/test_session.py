@@ -1,6 +1,7 @@
 import random
 
 import matplotlib as mpl
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
@@ -56,3 +57,21 @@ def test_the_device_defaults_to_cuda_only_when_present(monkeypatch):
     monkeypatch.delenv("RELU_LIB_DEVICE", raising=False)
     expected = "cuda" if torch.cuda.is_available() else "cpu"
     assert rl.get_device().type == expected
+
+
+def test_in_a_notebook_a_figures_text_output_is_its_description():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        fig, (ax,) = rl.new_figure()
+        ax.plot([0, 1], [0, 1], label="ReLU")
+        ax.set(title="ReLU", xlabel="x", ylabel="f(x)")
+        before = shell.display_formatter.format(fig)[0]["text/plain"]
+        rl.setup_notebook()
+        after = shell.display_formatter.format(fig)[0]["text/plain"]
+        assert before.startswith("<Figure size")
+        assert after == 'Figure, 1 panel: "ReLU" (f(x) against x; curves ReLU)'
+        plt.close(fig)
+    finally:
+        InteractiveShell.clear_instance()

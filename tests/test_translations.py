@@ -205,8 +205,9 @@ def test_no_stray_space_inside_chinese_text(path):
             assert not stray_spaces(chinese.source), f"{path.name} cell {chinese.id}"
 
 
-def test_no_stray_space_inside_the_readmes_chinese_text():
-    chinese = (ROOT / "README.md").read_text(encoding="utf-8").split("<!-- 中文版 -->")[1]
+@pytest.mark.parametrize("page", ["README.md", "CONTRIBUTING.md"])
+def test_no_stray_space_inside_the_chinese_half_of(page):
+    chinese = (ROOT / page).read_text(encoding="utf-8").split("<!-- 中文版 -->")[1]
     assert not stray_spaces(chinese)
     assert (
         stray_spaces("完全相同，\n所以")
