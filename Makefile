@@ -17,6 +17,14 @@ EDITION_NOTEBOOKS := $(if $(filter zh,$(EDITION)),$(sort $(wildcard notebooks/zh
 # The learner's own copies: JupyterLab opens these, so answers never touch notebooks/.
 MY_NOTEBOOKS ?= my_notebooks$(if $(filter zh,$(EDITION)),/zh)
 PORT ?= 8888
+# `make test NOTEBOOK=05` and `make fresh-notebooks NOTEBOOK=05`: one notebook, by its number.
+NOTEBOOK ?=
+ONE_NOTEBOOK := $(if $(NOTEBOOK),$(wildcard notebooks/$(NOTEBOOK)_*.ipynb))
+ifneq ($(NOTEBOOK),)
+ifeq ($(ONE_NOTEBOOK),)
+$(error NOTEBOOK=$(NOTEBOOK): no notebook notebooks/$(NOTEBOOK)_*.ipynb (give its number: 01 to 08))
+endif
+endif
 # At most this many test processes (fewer on a machine with fewer cores).
 TEST_WORKERS ?= 4
 # Where `make book` stages its sources and writes the website.
@@ -100,13 +108,23 @@ fresh-notebooks: ## start over (NOTEBOOK=03: that one only): yours move to my_no
 progress: ## your exercises, notebook by notebook: done, tried or not started (EDITION=zh: 中文版)
 	@$(LEARNER) progress --lang $(EDITION) $(LEARNER_ARGS)
 
-test: $(STAMP) book ## run the unit tests, the notebook checks (nbval), the book and the browser tests
+test: $(STAMP) $(if $(NOTEBOOK),,book) ## run every test (NOTEBOOK=05: that notebook's tests only, about a minute)
+ifeq ($(NOTEBOOK),)
 	@# Two notebooks at a time (pytest-xdist; each notebook's cells stay in one worker and one
 	@# kernel): the notebooks train on one thread each, so a second core runs a second notebook.
 	@# Longest first (the order is in tests/conftest.py).
 	$(CPU_ONLY) $(BIN)/python -m pytest tests notebooks -n auto --maxprocesses=$(TEST_WORKERS) \
 		--dist loadscope --no-loadscope-reorder --ignore=notebooks/zh \
 		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+else
+	@# The author's loop: nbval of one notebook (second runs and exercise stubs included), the
+	@# tests named after it (its checkers', its translation's, its lesson path's), no book and no
+	@# browser. The notebook runs in one worker while the other takes the rest.
+	$(CPU_ONLY) $(BIN)/python -m pytest $(ONE_NOTEBOOK) tests -k "$(NOTEBOOK)_ or nb$(NOTEBOOK)" \
+		--ignore=tests/test_lab_browser.py --ignore=tests/test_book_browser.py \
+		-n auto --maxprocesses=$(TEST_WORKERS) --dist loadscope --no-loadscope-reorder \
+		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+endif
 
 book: $(BOOK)/html/.built ## build the course as a website: open _build/html/index.html (works offline)
 	@echo "The book: $(BOOK)/html/index.html (中文版: $(BOOK)/html/zh/index.html)"
