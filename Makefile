@@ -166,7 +166,7 @@ execute: $(STAMP) ## re-run every notebook in place from a clean kernel, to refr
 	$(BIN)/python i18n/translate.py build
 
 robustness: $(STAMP) ## every notebook again on other draws (seeds shifted, offsets 1-5): claims that fail
-	$(BIN)/python tests/robustness_run.py $(ARGS)
+	$(BIN)/python etc/robustness_run.py $(ARGS)
 
 lint: $(STAMP) ## ruff on relu_lib, tests, notebooks, i18n and book
 	$(BIN)/ruff check relu_lib tests notebooks i18n book etc

@@ -47,19 +47,18 @@ from .stats import *
 from .torch_ops import *
 from .training import *
 
-_MODULES = (
-    bench,
-    claims,
-    data,
-    exercises,
-    functional,
-    nets,
-    plotting,
-    probes,
-    seeds,
-    session,
-    stats,
-    torch_ops,
-    training,
-)
-__all__ = [name for module in _MODULES for name in module.__all__]
+__all__ = [
+    *bench.__all__,
+    *claims.__all__,
+    *data.__all__,
+    *exercises.__all__,
+    *functional.__all__,
+    *nets.__all__,
+    *plotting.__all__,
+    *probes.__all__,
+    *seeds.__all__,
+    *session.__all__,
+    *stats.__all__,
+    *torch_ops.__all__,
+    *training.__all__,
+]

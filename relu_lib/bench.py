@@ -69,19 +69,7 @@ def _sync(device):
 
 def time_call(fn, device=None, repeat=20, warmup=3):
     """Median wall time of ``fn()`` in seconds over ``repeat`` runs, after ``warmup`` runs."""
-    if repeat < 1 or warmup < 0:
-        raise ValueError(f"repeat must be >= 1 and warmup >= 0; got {repeat}, {warmup}")
-    device = torch.device(device or "cpu")
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        _sync(device)
-        start = time.perf_counter()
-        fn()
-        _sync(device)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return time_interleaved({"fn": fn}, device, repeat, warmup)["fn"]
 
 
 def time_interleaved(fns, device=None, repeat=20, warmup=3):

@@ -1,3 +1,8 @@
+"""Tests of relu_lib.bench: timing (time_call, time_interleaved, time_paired and the median's
+confidence interval), the activation cost table (activation_costs, ACTIVATION_OPS) with the
+regression of issue 11 in its vs_copy, tensor memory (count_tensor_memory), in-place ReLU in an
+MLP (relu_mlp, mlp_step, inplace_relu_memory), machine_info and the command line (main)."""
+
 import time
 
 import numpy as np
@@ -44,6 +49,29 @@ def test_bad_arguments():
         rl.activation_costs(["swish"])
     with pytest.raises(ValueError, match="repeat"):
         rl.time_call(lambda: None, repeat=0)
+
+
+# --- regression: the benchmark's ratio is activation time over copy time ----------------------
+# Issue 11: a bug that once survived every test, caught by the tests below: ``activation_costs``'
+# ``vs_copy`` inverted (the copy's time over the activation's).
+
+
+def test_vs_copy_is_the_time_over_the_copys(monkeypatch):
+    times = iter([0.002, 0.003, 0.008])  # copy, relu, tanh: in the order they are timed
+    monkeypatch.setattr(bench, "time_call", lambda *args, **kwargs: next(times))
+    rows = rl.activation_costs(["relu", "tanh"], numel=16)
+    assert [(r["op"], r["ms"], r["vs_copy"]) for r in rows] == [
+        ("copy", 2.0, 1.0),
+        ("relu", 3.0, 1.5),
+        ("tanh", 8.0, 4.0),
+    ]
+
+
+def test_vs_copy_matches_the_measured_times_for_every_row():
+    rows = rl.activation_costs(["relu", "tanh", "gelu"], numel=4096, repeat=3, warmup=1)
+    copy_ms = rows[0]["ms"]
+    for row in rows:
+        assert row["vs_copy"] == pytest.approx(row["ms"] / copy_ms, rel=1e-9), row["op"]
 
 
 # --- count_tensor_memory ---------------------------------------------------------------------

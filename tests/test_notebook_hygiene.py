@@ -195,3 +195,16 @@ def test_every_cited_paper_has_a_full_reference_in_the_book(path):
             assert any(e.startswith(surname) and f"({year or ''}" in e for e in entries), (
                 f"{surname} {year}: no entry in book/references.md"
             )
+
+
+def test_every_file_of_the_course_that_a_page_names_exists():
+    """A notebook, the README or CONTRIBUTING.md that names tests/x.py, etc/x.py or relu_lib/x.py
+    names a file that is there (a test module renamed leaves no stale pointer behind)."""
+    pages = [*NOTEBOOKS, ROOT / "README.md", ROOT / "CONTRIBUTING.md"]
+    named = {
+        (page.name, path)
+        for page in pages
+        for path in re.findall(r"\b((?:tests|etc|relu_lib)/[\w/]+\.py)\b", page.read_text("utf-8"))
+    }
+    assert named, "no file named at all: the pattern is wrong"
+    assert [(page, path) for page, path in sorted(named) if not (ROOT / path).is_file()] == []

@@ -1,4 +1,4 @@
-"""tests/robustness_run.py reads an executed notebook right: every failing claim, every raising
+"""etc/robustness_run.py reads an executed notebook right: every failing claim, every raising
 cell and every claim a cell stores but no longer states is a finding; a clean run has none."""
 
 import importlib.util
@@ -8,9 +8,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location(
-    "robustness_run", ROOT / "tests" / "robustness_run.py"
-)
+spec = importlib.util.spec_from_file_location("robustness_run", ROOT / "etc" / "robustness_run.py")
 robustness_run = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(robustness_run)
 

@@ -1,3 +1,7 @@
+"""Tests of relu_lib.torch_ops: ReLUFunction and the ReLU module against torch.relu and nn.ReLU
+(forward and backward bit for bit, gradcheck, in place, bad input), and the regression of issue 11
+in ReLUFunction: it keeps its output for backward, not its input."""
+
 import numpy as np
 import pytest
 import torch
@@ -108,3 +112,28 @@ def test_module_gives_the_bits_of_nn_relu_and_rl_relu_on_edge_cases(inplace):
     reference = torch.from_numpy(rl.relu(x.numpy()))
     assert torch.equal(ours.view(torch.int32), theirs.view(torch.int32))  # -0.0 and NaN too
     assert torch.equal(ours.view(torch.int32), reference.view(torch.int32))
+
+
+# --- regression: ReLUFunction keeps its output for backward, not its input --------------------
+# Issue 11: a bug that once survived every test, caught by the tests below: ``ReLUFunction`` saving
+# its input for backward instead of its output.
+
+
+def test_relu_function_saves_its_output_not_its_input():
+    a = torch.randn(1000, requires_grad=True, generator=torch.Generator().manual_seed(0))
+    # a * 2 is a fresh tensor that only the ReLU's backward could keep alive.
+    out, memory = rl.count_tensor_memory(lambda: rl.ReLUFunction.apply(a * 2))
+    assert memory.held == out.numel() * out.element_size() == 4000  # the output alone
+    ref, torch_memory = rl.count_tensor_memory(lambda: torch.relu(a * 2))
+    assert torch_memory.held == memory.held  # what torch.relu keeps too
+    (saved,) = out.grad_fn.saved_tensors
+    assert saved.data_ptr() == out.data_ptr()
+
+
+def test_in_place_relu_function_saves_the_overwritten_input():
+    a = torch.randn(1000, requires_grad=True, generator=torch.Generator().manual_seed(0))
+    out, memory = rl.count_tensor_memory(lambda: rl.ReLUFunction.apply(a * 2, True))
+    assert memory.held == 4000
+    (saved,) = out.grad_fn.saved_tensors
+    assert saved.data_ptr() == out.data_ptr()
+    np.testing.assert_array_equal(out.detach().numpy(), torch.relu(a * 2).detach().numpy())

@@ -23,6 +23,35 @@ CODE_SPAN = re.compile(r"`[^`\n]+`")
 # Inline math may wrap onto a second line, never across a blank one.
 MATH = re.compile(r"\$\$.+?\$\$|\$(?:[^$\n]|\n(?!\n))+?\$", re.DOTALL)
 ARTICLE_QUOTE = re.compile(r"^> .*[\u4e00-\u9fff].*$", re.MULTILINE)
+# In math, the Chinese edition may say with TeX commands alone what the English says in words in
+# a \text{...}: "\text{for every } x \in D" may read "\forall x \in D". Nothing else may differ.
+ENGLISH_IN_MATH = re.compile(r"(\\text\{[^{}]*[A-Za-z]{2}[^{}]*\})")
+COMMANDS_ONLY = r"(?:\\(?!text|mbox)[A-Za-z]+|\\[,;:!]| )+"  # \forall, \;\exists: no words, braces
+
+
+def same_math(english, chinese):
+    """The Chinese span is the English one, or it with each English \\text{...} in commands."""
+    parts = ENGLISH_IN_MATH.split(english)  # odd items: the \text{...} spans
+    pattern = "".join(
+        f"(?:{re.escape(part)}|{COMMANDS_ONLY})" if i % 2 else re.escape(part)
+        for i, part in enumerate(parts)
+    )
+    return re.fullmatch(pattern, chinese) is not None
+
+
+def unmatched_math(english, chinese):
+    """The math spans of each side that the other lacks (exact matches are paired first)."""
+    english, chinese = list(english), list(chinese)
+    for span in list(english):
+        if span in chinese:
+            english.remove(span)
+            chinese.remove(span)
+    for span in list(english):
+        twin = next((z for z in chinese if same_math(span, z)), None)
+        if twin is not None:
+            english.remove(span)
+            chinese.remove(twin)
+    return english + chinese
 
 
 def pairs(path):
@@ -76,10 +105,91 @@ def test_each_translation_keeps_the_cells_structure(path):
         assert HEADING.findall(zh) == HEADING.findall(en), f"{where}: the headings' levels"
         assert LINK_TARGET.findall(zh) == LINK_TARGET.findall(en), f"{where}: the links"
         assert sorted(CODE_SPAN.findall(zh)) == sorted(CODE_SPAN.findall(en)), f"{where}: code"
-        assert sorted(MATH.findall(zh)) == sorted(MATH.findall(en)), f"{where}: the math"
+        left = unmatched_math(MATH.findall(en), MATH.findall(zh))
+        assert not left, f"{where}: the math: {left}"
         for quote in ARTICLE_QUOTE.findall(en):
             assert quote in zh, f"{where}: the article's words, verbatim: {quote}"
         assert re.search(r"[\u4e00-\u9fff]", zh), f"{where}: not translated"
+
+
+# The article's own words: i18n/article_zh.md holds its text (after a two-line header and a blank
+# line). Every line of a blockquote with Chinese in it, in either edition, is a quote of it: the
+# article's characters, whitespace aside (markdown joins and breaks lines), in the article's order.
+# A quote that leaves something out inside it marks the cut with "……".
+ARTICLE = ROOT / "i18n" / "article_zh.md"
+QUOTED_LINE = re.compile(r"^>+ ?(.*[\u4e00-\u9fff].*)$", re.MULTILINE)
+CUT = "……"
+
+
+def article_text():
+    text = ARTICLE.read_text(encoding="utf-8").split("\n", 3)[3]
+    assert text.startswith("[激活函数]什么是 ReLU\n"), "i18n/article_zh.md: the header is two lines"
+    return text
+
+
+def misquotes(markdown, article):
+    """(line, the first piece of it not found) for each quoted line that is not the article's."""
+    text = re.sub(r"\s+", "", article)
+    found = []
+    for line in QUOTED_LINE.findall(markdown):
+        start = 0
+        for piece in re.sub(r"\s+", "", line).split(CUT):
+            at = text.find(piece, start)
+            if at < 0:
+                found.append((line, piece))
+                break
+            start = at + len(piece)
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_the_article_is_quoted_verbatim_in_both_editions(path):
+    article = article_text()
+    wrong = [
+        f"{notebook.relative_to(ROOT)} cell {cell.id}: {line!r} ({piece!r} not found)"
+        for notebook in (path, translate.edition_path(path, LANG))
+        for cell in nbformat.read(notebook, as_version=4).cells
+        if cell.cell_type == "markdown"
+        for line, piece in misquotes(cell.source, article)
+    ]
+    assert not wrong, (
+        f"not the article's words (i18n/article_zh.md; a cut is {CUT}):\n" + "\n".join(wrong)
+    )
+
+
+def test_the_quote_checker():
+    article = article_text()
+    line = "> ReLU 是修正线性单元(rectified linear unit),在 0 和 x 之间取最大值。"
+    assert misquotes(line, article) == []
+    broken = "> ReLU是修正线性单元(rectified linear\n> unit),在 0 和 x 之间取最大值。"
+    assert misquotes(broken, article) == []  # whitespace is markdown's, not the article's
+    assert misquotes("> ReLU 是修正线性单元……在 0 和 x 之间取最大值。", article) == []  # a cut
+    assert misquotes("> ……其中 \\alpha  通常取值为 0.01……", article) == []
+    for wrong in (
+        "> ReLU 是修正线性单元（rectified linear unit），在 0 和 x 之间取最大值。",  # punctuation
+        "> ReLU 是修正线性单元,在 0 和 x 之间取最大值。",  # a cut not marked
+        "> 其中 α 通常取值为 0.01",  # \alpha rewritten
+        "> 在 0 和 x 之间取最大值……ReLU 是修正线性单元",  # out of order
+        "> ReLU 是修正线性单元 *(figure)*",  # an insertion
+    ):
+        assert misquotes(wrong, article), wrong
+    assert misquotes("> *ReLU is the rectified linear unit.*\n>\n> Not a quote.", article) == []
+
+
+def test_only_english_words_in_math_may_become_commands():
+    english = r"$$z_j(x) \le 0 \quad \text{for every } x \in D .$$"
+    assert same_math(english, r"$$z_j(x) \le 0 \quad \forall x \in D .$$")
+    assert same_math(english, r"$$z_j(x) \le 0 \quad \;\forall x \in D .$$")
+    assert same_math(english, english)
+    assert not same_math(english, r"$$z_j(x) \le 0 \quad \forall x \in E .$$")  # not only the words
+    assert not same_math(english, r"$$z_j(x) \le 0 \quad \text{对每个 } x \in D .$$")
+    assert not same_math(english, r"$$z_j(x) \le 0 \quad 对每个 x \in D .$$")
+    assert not same_math(english, r"$$z_j(x) \le 0 \quad all x \in D .$$")
+    assert not same_math(r"$\text{x} + 1$", r"$\forall + 1$")  # a symbol, not words
+    assert not same_math(r"$x^2$", r"$x^3$")
+    chinese = r"$$z_j(x) \le 0 \quad \forall x \in D .$$"
+    assert unmatched_math([r"$a$", english], [chinese, r"$a$"]) == []
+    assert unmatched_math([r"$a$"], [r"$b$"]) == [r"$a$", r"$b$"]
 
 
 @pytest.fixture

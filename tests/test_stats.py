@@ -1,15 +1,17 @@
-"""What notebook 07 adds to relu_lib and relies on: Holm's adjustment and the smallest detectable
-difference of a paired t-test (relu_lib.stats), and that rl.train_steps takes exactly the
-optimiser steps rl.train takes, so the notebook can time convergence step by step."""
+"""Tests of relu_lib.stats: Holm's adjustment of p-values (holm), the smallest difference a paired
+t-test detects (detectable_difference) and the exact sign-flip test (sign_flip_test), checked
+against scipy, simulation and brute force."""
 
+import itertools
 import math
 
 import numpy as np
 import pytest
-import torch
 from scipy import stats
 
 import relu_lib as rl
+
+# --- holm -------------------------------------------------------------------------------------
 
 
 def test_holm_adjusts_in_the_original_order():
@@ -55,6 +57,9 @@ def test_holm_keeps_nan_and_leaves_it_out_of_the_count():
 def test_holm_names_bad_input(bad, error, match):
     with pytest.raises(error, match=match):
         rl.holm(bad)
+
+
+# --- detectable_difference --------------------------------------------------------------------
 
 
 def test_detectable_difference_has_the_power_asked_for_by_simulation():
@@ -107,18 +112,68 @@ def test_detectable_difference_names_bad_arguments(kwargs, error, match):
         rl.detectable_difference(**kwargs)
 
 
-@pytest.mark.parametrize("activation", ["relu", "prelu"])
-def test_train_steps_takes_the_steps_train_takes(activation):
-    data = rl.digits(n_train=300)
-    sizes = [64, 16, 16, 10]
-    a = rl.make_mlp(sizes, activation=activation, seed=3)
-    b = rl.make_mlp(sizes, activation=activation, seed=3)
-    history = rl.train(
-        a, data, "sgd", lr=0.05, momentum=0.9, epochs=3, batch_size=128, seed=0, probe=False
-    )
-    steps = 3 * history.steps_per_epoch
-    record = rl.train_steps(b, data, lr=0.05, steps=steps, batch_size=128, momentum=0.9, seed=0)
-    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
-    # with every=1, the records at the ends of the epochs are train's per-epoch errors
-    per_epoch = record.train_error[:: history.steps_per_epoch]
-    np.testing.assert_allclose(per_epoch, history.train_error)
+# --- sign_flip_test ---------------------------------------------------------------------------
+
+
+def test_five_positive_differences_give_one_over_32_the_smallest_p_five_can_give():
+    d = [0.062, 0.112, 0.093, 0.003, 0.047]
+    assert rl.sign_flip_test(d) == 1 / 32
+    assert rl.sign_flip_test(d, alternative="less") == 1.0
+    assert rl.sign_flip_test(d, alternative="two-sided") == 2 / 32
+    assert rl.sign_flip_test([-v for v in d], alternative="less") == 1 / 32
+    rng = np.random.default_rng(0)
+    assert min(rl.sign_flip_test(rng.normal(size=5)) for _ in range(200)) >= 1 / 32
+
+
+@pytest.mark.parametrize("n", [2, 5, 8, 11])
+@pytest.mark.parametrize("alternative", ["greater", "less", "two-sided"])
+def test_sign_flip_test_equals_scipys_exact_permutation_test(n, alternative):
+    d = np.random.default_rng(n).normal(0.3, 1.0, size=n)
+    expected = stats.permutation_test(
+        (d,), np.mean, permutation_type="samples", alternative=alternative, n_resamples=np.inf
+    ).pvalue
+    assert rl.sign_flip_test(d, alternative=alternative) == pytest.approx(expected, abs=1e-12)
+
+
+def test_sign_flip_test_counts_every_pattern_as_brute_force_does():
+    d = np.random.default_rng(5).normal(0.2, 1.0, size=14)
+    sums = np.array([np.dot(s, np.abs(d)) for s in itertools.product([1, -1], repeat=14)])
+    tol = 1e-9 * np.abs(d).sum()
+    assert rl.sign_flip_test(d) == (sums >= d.sum() - tol).mean()
+    assert rl.sign_flip_test(d, alternative="less") == (sums <= d.sum() + tol).mean()
+    two = (np.abs(sums) >= abs(d.sum()) - tol).mean()
+    assert rl.sign_flip_test(d, alternative="two-sided") == two
+
+
+def test_sign_flip_test_counts_sums_equal_up_to_rounding_and_zero_differences():
+    # 0.1 + 0.2 != 0.3 in floating point, but flipping 0.3 against 0.1 and 0.2 ties the observed sum
+    assert rl.sign_flip_test([0.1, 0.2, -0.3]) == rl.sign_flip_test([1, 2, -3]) == 0.625
+    assert rl.sign_flip_test([1.0, 0.0]) == 0.5  # a zero counts as either sign
+    assert rl.sign_flip_test([0.0, 0.0, 0.0], alternative="two-sided") == 1.0
+
+
+def test_sign_flip_test_is_exact_for_forty_pairs():
+    d = np.ones(40)
+    assert rl.sign_flip_test(d) == 2.0**-40
+    d[0] = -1
+    assert rl.sign_flip_test(d) == 41 * 2.0**-40  # the observed pattern or one with all positive
+
+
+@pytest.mark.parametrize(
+    "differences, kwargs, error, match",
+    [
+        ("0.1", {}, TypeError, "differences"),
+        (0.5, {}, TypeError, "differences"),
+        ([0.1, "a"], {}, TypeError, "differences"),
+        ([[0.1, 0.2]], {}, ValueError, "one-dimensional"),
+        ([], {}, ValueError, "1 to 40"),
+        (np.ones(41), {}, ValueError, "1 to 40"),
+        ([0.1, np.nan], {}, ValueError, "finite"),
+        ([0.1, np.inf], {}, ValueError, "finite"),
+        ([0.1], {"alternative": "bigger"}, ValueError, "alternative"),
+        ([0.1], {"alternative": 1}, ValueError, "alternative"),
+    ],
+)
+def test_sign_flip_test_names_bad_arguments(differences, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        rl.sign_flip_test(differences, **kwargs)

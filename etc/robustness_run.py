@@ -1,8 +1,8 @@
 """Do the notebooks' claims hold on other draws? Runs each notebook again with every seed shifted,
 and once without its Going deeper sections.
 
-    .venv/bin/python tests/robustness_run.py                          # offsets 1-5, every notebook
-    .venv/bin/python tests/robustness_run.py --offsets 1,3 --notebooks 06,07 --no-core-path
+    .venv/bin/python etc/robustness_run.py                          # offsets 1-5, every notebook
+    .venv/bin/python etc/robustness_run.py --offsets 1,3 --notebooks 06,07 --no-core-path
 
 Each notebook is executed from a clean kernel once per offset k, with ``RELU_LIB_SEED_OFFSET=k``
 (every seed shifted by 1000 k: relu_lib/seeds.py) and ``RELU_LIB_CLAIMS=record`` (a claim that
