@@ -136,7 +136,7 @@ BOOK_SOURCES := README.md CONTRIBUTING.md etc/my_notebooks.py $(BOOK_NOTEBOOKS) 
 $(BOOK)/html/.built: $(STAMP) $(BOOK_SOURCES)
 	rm -rf $(BOOK)/src $(BOOK)/html && mkdir -p $(BOOK)/src/{en,zh}/book $(BOOK)/src/en/notebooks $(BOOK)/src/zh/notebooks/zh
 	cp README.md book/index.md $(BOOK)/src/en/ && cp notebooks/[0-9][0-9]_*.ipynb $(BOOK)/src/en/notebooks/
-	cp book/references.md $(BOOK)/src/en/book/ && cp book/references.md $(BOOK)/src/zh/book/
+	cp book/references.md book/glossary.md $(BOOK)/src/en/book/ && cp book/references.md book/glossary.md $(BOOK)/src/zh/book/
 	cp README.md $(BOOK)/src/zh/ && cp book/index_zh.md $(BOOK)/src/zh/index.md \
 		&& cp notebooks/zh/[0-9][0-9]_*.ipynb $(BOOK)/src/zh/notebooks/zh/
 	@# CONTRIBUTING.md holds both editions: each book gets its own half, under the same name.

@@ -40,7 +40,7 @@ NOTEBOOK_PAGES = [
 PAGES = [
     f"{prefix}{page}.html"
     for prefix in EDITIONS.values()
-    for page in ("index", "book/references", "CONTRIBUTING")
+    for page in ("index", "book/references", "book/glossary", "CONTRIBUTING")
 ]
 PAGES += NOTEBOOK_PAGES
 VIEWPORT = {"width": 1280, "height": 900}

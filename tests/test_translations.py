@@ -324,3 +324,113 @@ def test_no_stray_space_inside_the_chinese_half_of(page):
         and stray_spaces("梯度 消失")
         and not stray_spaces("梯度\n\n消失")
     )
+
+
+# book/glossary.md: one English term, its Chinese (d2l-zh's where d2l-zh has one) and the variants
+# the Chinese edition does not use. A variant is looked for in the Chinese prose only: not in code
+# (spans and fenced blocks), math, link targets or the article's quoted lines (its own words).
+GLOSSARY = ROOT / "book" / "glossary.md"
+QUOTED_LINES = re.compile(r"^>.*[\u4e00-\u9fff].*$", re.MULTILINE)
+FENCE = re.compile(r"```.*?```", re.DOTALL)
+LATIN = "A-Za-z0-9_"
+
+
+def terms(cell):
+    """A cell's terms: several are separated by " / "."""
+    return [term.strip() for term in cell.split(" / ") if term.strip()]
+
+
+def glossary_rows(text=None):
+    """(English, [Chinese terms], [rejected variants]) for each row of the glossary's table."""
+    text = GLOSSARY.read_text(encoding="utf-8") if text is None else text
+    lines = [line for line in text.splitlines() if line.startswith("|")]
+    assert lines[0].replace(" ", "") == "|English|中文|notused(不用)|", "the table's header"
+    rows = []
+    for line in lines[2:]:
+        english, chinese, rejected = (cell.strip() for cell in line.strip().strip("|").split("|"))
+        rows.append((english, terms(chinese), terms(rejected)))
+    return rows
+
+
+def variant_pattern(variant):
+    """A Latin variant is a whole word (case aside), not part of a dotted name (torch.autograd);
+    a number stands for every number grouped the same way (100 000: 2 500 and 1 000 000 too)."""
+    runs = iter(range(99))
+    pattern = re.sub(
+        r"\d+", lambda m: r"\d{1,3}" if next(runs) == 0 else r"\d{3}", re.escape(variant)
+    )
+    if re.search(rf"[{LATIN}]", variant):
+        pattern = rf"(?<![{LATIN}.]){pattern}(?![{LATIN}]|\.[{LATIN}])"
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def rejected_variants(markdown, rows):
+    """(variant, the Chinese to use, the text around it) for each rejected variant in the prose."""
+    prose = LINK_TARGET.sub("]", FENCE.sub(" ", markdown))
+    prose = QUOTED_LINES.sub(" ", MATH.sub(" ", CODE_SPAN.sub(" ", prose)))
+    found = []
+    for _, chinese, rejected in rows:
+        text = prose
+        for term in chinese:
+            for variant in rejected:  # the English in parentheses after its Chinese: a gloss
+                gloss = rf"{re.escape(term)}\s*[（(]\s*{re.escape(variant)}\s*[）)]"
+                text = re.sub(gloss, "\0", text)
+            text = text.replace(term, "\0")  # 种子 inside 随机种子 is the term itself
+        for variant in rejected:
+            for m in variant_pattern(variant).finditer(text):
+                near = text[max(0, m.start() - 12) : m.end() + 12].replace("\0", "…")
+                found.append((variant, chinese[0], near))
+    return found
+
+
+def test_every_glossary_row_has_both_terms_and_rejects_none_it_uses():
+    rows = glossary_rows()
+    assert 30 <= len(rows) <= 45
+    for english, chinese, rejected in rows:
+        assert english and chinese, f"glossary row {english!r}: an English and a Chinese term"
+        assert not set(chinese) & set(rejected), f"glossary row {english!r}: used and rejected"
+    english = [row[0] for row in rows]
+    assert len(set(english)) == len(english), "a term listed twice"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_the_chinese_edition_uses_the_glossary_terms(path):
+    rows = glossary_rows()
+    catalogue = polib.pofile(str(translate.catalogue_path(path, LANG)))
+    wrong = [
+        f"{path.name} cell {entry.msgctxt}: {variant!r} (use {use}) near {near!r}"
+        for entry in catalogue
+        for variant, use, near in rejected_variants(entry.msgstr, rows)
+    ]
+    assert not wrong, "variants book/glossary.md rejects:\n" + "\n".join(wrong)
+
+
+def test_the_glossary_checker():
+    rows = glossary_rows(
+        "| English | 中文 | not used (不用) |\n|---|---|---|\n"
+        "| automatic differentiation | 自动微分 | autograd |\n| seed | 随机种子 | 种子 |\n"
+        "| plain SGD | 普通 SGD | 朴素的 SGD / 朴素 SGD |\n| 100,000 | 100,000 | 100 000 |\n"
+    )
+    assert rows[2] == ("plain SGD", ["普通 SGD"], ["朴素的 SGD", "朴素 SGD"])
+    for prose, variant in (
+        ("梯度由 autograd 计算。", "autograd"),
+        ("PyTorch 的 *Autograd*", "autograd"),
+        ("按种子配对", "种子"),
+        ("朴素的 SGD 不会改变它", "朴素的 SGD"),
+        ("把 100 000 个样本输入", "100 000"),
+        ("共 2 500 步", "100 000"),
+        ("1 000 000 个参数", "100 000"),
+    ):
+        assert [found[0] for found in rejected_variants(prose, rows)] == [variant], prose
+    for prose in (
+        "梯度由 `autograd` 计算。",  # code
+        "```python\nfrom torch import autograd\n```",  # a code block
+        "自动微分（autograd）即 PyTorch 的自动求导",  # a gloss after the Chinese term
+        "（torch.autograd 文档）；`autograd.Variable` 与 autograd.Variable",  # a dotted name
+        "20 个随机种子",  # the term itself
+        "> 种子 autograd 朴素 SGD",  # the article's words
+        "$100 000$ 与 100,000 个样本",  # math, and the right separator
+    ):
+        assert rejected_variants(prose, rows) == [], prose
+    link = "[autograd 种子](https://example.org/autograd)"  # a link's text is prose, its target not
+    assert [found[0] for found in rejected_variants(link, rows)] == ["autograd", "种子"]
